@@ -1,0 +1,54 @@
+"""The gradient as the slope of the loss: the picture behind ``loss.backward()``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+
+from examples import _validate
+
+
+def mean_loss_at(
+    X: Sequence[float] | np.ndarray,
+    y: Sequence[float] | np.ndarray,
+    weight: float | np.ndarray,
+    bias: float = 0.0,
+) -> float | np.ndarray:
+    """The mean squared error of ``weight * x + bias`` over the data set.
+
+    ``weight`` may be an array, to trace the loss curve over many weights at once.
+
+    >>> mean_loss_at([1.0, 2.0], [3.0, 6.0], 3.0)
+    0.0
+    >>> mean_loss_at([1.0, 2.0], [3.0, 6.0], np.array([2.0, 4.0])).tolist()
+    [2.5, 2.5]
+    """
+    X_arr, y_arr = _validate.data_pair(X, y)
+    w = np.asarray(weight, dtype=np.float64)
+    residuals = np.multiply.outer(w, X_arr) + bias - y_arr
+    loss = np.mean(residuals**2, axis=-1)
+    return float(loss) if loss.ndim == 0 else loss
+
+
+def slope_at(
+    X: Sequence[float] | np.ndarray,
+    y: Sequence[float] | np.ndarray,
+    weight: float,
+    bias: float = 0.0,
+) -> float:
+    """The derivative of :func:`mean_loss_at` with respect to the weight, by autograd.
+
+    By hand it is ``mean(2 * (weight * x + bias - y) * x)``; the tests check that the
+    two agree.
+
+    >>> slope_at([1.0, 2.0], [3.0, 6.0], 2.0)
+    -5.0
+    """
+    X_arr, y_arr = _validate.data_pair(X, y)
+    w = torch.tensor(float(weight), dtype=torch.float64, requires_grad=True)
+    X_t = torch.from_numpy(X_arr)
+    loss = ((w * X_t + bias - torch.from_numpy(y_arr)) ** 2).mean()
+    loss.backward()
+    return float(w.grad)

@@ -1,0 +1,145 @@
+"""The book's models: one weight (and a bias), and small fully connected networks.
+
+Models are built from a ``seed`` with a private :class:`torch.Generator`, using the
+same distribution as PyTorch's default initialisation of :class:`torch.nn.Linear`
+(uniform on ``[-1/sqrt(fan_in), 1/sqrt(fan_in)]`` for weights and biases), so building
+a model never touches PyTorch's global random state.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+
+import torch
+from torch import nn
+
+from examples import _validate
+
+#: The activation functions the book uses, by the name the chapters give them.
+ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
+    "identity": nn.Identity,
+    "sigmoid": nn.Sigmoid,
+    "tanh": nn.Tanh,
+    "relu": nn.ReLU,
+    "leaky_relu": lambda: nn.LeakyReLU(negative_slope=0.01),
+    "gelu": nn.GELU,
+}
+
+
+def activation(name: str) -> nn.Module:
+    """A new activation module by name, one of :data:`ACTIVATIONS`.
+
+    >>> activation("relu")
+    ReLU()
+    >>> activation("softsign")
+    Traceback (most recent call last):
+    ...
+    ValueError: activation must be one of gelu, identity, leaky_relu, relu, sigmoid, tanh; got 'softsign'
+    """
+    if name not in ACTIVATIONS:
+        choices = ", ".join(sorted(ACTIVATIONS))
+        raise ValueError(f"activation must be one of {choices}; got {name!r}")
+    return ACTIVATIONS[name]()
+
+
+def new_linear(
+    in_features: int, out_features: int, generator: torch.Generator, bias: bool = True
+) -> nn.Linear:
+    """An ``nn.Linear`` initialised from ``generator`` only.
+
+    ``nn.Linear(...)`` would draw its initial values from the global generator;
+    ``skip_init`` builds the layer without drawing, and :func:`init_linear_` draws.
+    """
+    layer = torch.nn.utils.skip_init(nn.Linear, in_features, out_features, bias=bias)
+    return init_linear_(layer, generator)
+
+
+def init_linear_(layer: nn.Linear, generator: torch.Generator) -> nn.Linear:
+    """Draw ``layer``'s parameters as PyTorch's default does, from ``generator``."""
+    bound = 1.0 / math.sqrt(layer.in_features)
+    with torch.no_grad():
+        nn.init.uniform_(layer.weight, -bound, bound, generator=generator)
+        if layer.bias is not None:
+            nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
+    return layer
+
+
+class LinearModel(nn.Module):
+    """``y_hat = weight * x + bias``: one input, one output, one weight.
+
+    With ``bias=False`` the model is ``y_hat = weight * x``, the function chapter 1
+    learns by hand.
+
+    >>> model = LinearModel(bias=False, seed=0)
+    >>> model(torch.tensor([[2.0]])).shape
+    torch.Size([1, 1])
+    """
+
+    def __init__(self, bias: bool = True, seed: int = 0) -> None:
+        super().__init__()
+        seed = _validate.non_negative_int("seed", seed)
+        self.linear = new_linear(1, 1, torch.Generator().manual_seed(seed), bias=bias)
+
+    @property
+    def weight(self) -> float:
+        """The current weight as a Python float."""
+        return float(self.linear.weight.item())
+
+    @property
+    def bias(self) -> float:
+        """The current bias as a Python float (0.0 for a model without one)."""
+        return 0.0 if self.linear.bias is None else float(self.linear.bias.item())
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.linear(x)
+
+
+def mlp(
+    sizes: Sequence[int] = (1, 2, 1),
+    activations: str | Sequence[str] = "sigmoid",
+    seed: int = 0,
+) -> nn.Sequential:
+    """A fully connected network with layer widths ``sizes``.
+
+    ``activations`` is one name for every hidden layer or one name per hidden layer.
+    Layers are named for what they are: ``hidden1``, ``sigmoid1``, ..., ``output``.
+
+    >>> mlp((1, 5, 5, 1), ["sigmoid", "relu"], seed=0)
+    Sequential(
+      (hidden1): Linear(in_features=1, out_features=5, bias=True)
+      (sigmoid1): Sigmoid()
+      (hidden2): Linear(in_features=5, out_features=5, bias=True)
+      (relu2): ReLU()
+      (output): Linear(in_features=5, out_features=1, bias=True)
+    )
+    """
+    sizes = list(sizes)
+    if len(sizes) < 2:
+        raise ValueError(
+            f"sizes must list at least an input and an output width, got {sizes}"
+        )
+    for size in sizes:
+        _validate.positive_int("sizes", size)
+    seed = _validate.non_negative_int("seed", seed)
+    n_hidden = len(sizes) - 2
+    names = (
+        [activations] * n_hidden if isinstance(activations, str) else list(activations)
+    )
+    if len(names) != n_hidden:
+        raise ValueError(
+            f"activations must name one function per hidden layer ({n_hidden}), got {names}"
+        )
+    generator = torch.Generator().manual_seed(seed)
+    layers: OrderedDict[str, nn.Module] = OrderedDict()
+    for i, (fan_in, fan_out) in enumerate(
+        zip(sizes[:-1], sizes[1:], strict=True), start=1
+    ):
+        layer = new_linear(fan_in, fan_out, generator)
+        if i <= n_hidden:
+            layers[f"hidden{i}"] = layer
+            layers[f"{names[i - 1]}{i}"] = activation(names[i - 1])
+        else:
+            layers["output"] = layer
+    return nn.Sequential(layers)

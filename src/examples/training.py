@@ -1,0 +1,183 @@
+"""The training loop the book teaches: one sample at a time, SGD with momentum.
+
+Each step is the five lines every PyTorch training loop has: clear the old
+gradients, run the model forward, measure the loss, propagate it backwards, and let
+the optimiser move the parameters.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+
+from examples import _validate
+
+
+class TrainingDivergedError(RuntimeError):
+    """The loss became NaN or infinite: the learning rate is too large for the data."""
+
+
+@dataclass
+class History:
+    """What happened in each epoch of :func:`train_per_sample`.
+
+    ``loss[e]`` is the mean of the per-sample losses seen during epoch ``e``. For a
+    model with a single ``nn.Linear(1, 1)`` layer (such as
+    :class:`examples.models.LinearModel`), ``weight[e]`` and ``bias[e]`` are the
+    parameters at the end of epoch ``e`` and ``weight_grad[e]`` is the mean over the
+    epoch of the loss's derivative with respect to the weight, the number the
+    optimiser acts on. For other models these three lists stay empty.
+    """
+
+    loss: list[float] = field(default_factory=list)
+    weight: list[float] = field(default_factory=list)
+    bias: list[float] = field(default_factory=list)
+    weight_grad: list[float] = field(default_factory=list)
+
+    @property
+    def num_epochs(self) -> int:
+        """How many epochs were recorded."""
+        return len(self.loss)
+
+
+def squared_error(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """The loss of one prediction: ``(y_hat - y)**2``, summed to a scalar.
+
+    >>> squared_error(torch.tensor([2.5]), torch.tensor([3.0]))
+    tensor(0.2500)
+    """
+    return ((y_hat - y) ** 2).sum()
+
+
+def as_tensors(
+    X: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Check a data set and convert it to float32 column tensors of shape (n, 1).
+
+    PyTorch layers hold float32 parameters; numpy's default is float64. Converting
+    once, here, is what keeps the two from meeting inside a layer.
+
+    >>> X_t, y_t = as_tensors([1, 2], [3, 6])
+    >>> X_t.dtype, tuple(X_t.shape)
+    (torch.float32, (2, 1))
+    """
+    X_arr, y_arr = _validate.data_pair(X, y)
+    as_column = lambda a: torch.tensor(a, dtype=torch.float32).reshape(-1, 1)  # noqa: E731
+    return as_column(X_arr), as_column(y_arr)
+
+
+def _single_linear(model: nn.Module) -> nn.Linear | None:
+    """The model's only layer if it is one ``nn.Linear(1, 1)``, else ``None``."""
+    layers = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    if len(layers) == 1 and layers[0].in_features == 1 and layers[0].out_features == 1:
+        return layers[0]
+    return None
+
+
+def train_per_sample(
+    model: nn.Module,
+    X: Sequence[float] | np.ndarray,
+    y: Sequence[float] | np.ndarray,
+    *,
+    lr: float,
+    num_epochs: int,
+    momentum: float = 0.0,
+    log_every: int = 0,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] = squared_error,
+    print_fn: Callable[[str], object] = print,
+) -> History:
+    """Train ``model`` in place on ``(X, y)``, one sample at a time, in order.
+
+    Uses ``torch.optim.SGD(lr=lr, momentum=momentum)`` and returns the
+    :class:`History`. With ``log_every=k > 0`` it prints a line for every k-th epoch
+    and for the last one. Raises :class:`TrainingDivergedError` naming the epoch if
+    the loss stops being finite.
+
+    >>> from examples.models import LinearModel
+    >>> model = LinearModel(seed=0)
+    >>> history = train_per_sample(model, [1.0, 2.0], [3.0, 6.0], lr=0.05, num_epochs=600)
+    >>> round(model.weight, 2), round(model.bias, 2)
+    (3.0, 0.0)
+    >>> history.loss[-1] < 1e-6
+    True
+    """
+    X_t, y_t = as_tensors(X, y)
+    lr = _validate.positive_number("lr", lr)
+    momentum = _validate.non_negative_number("momentum", momentum)
+    num_epochs = _validate.positive_int("num_epochs", num_epochs)
+    if isinstance(log_every, bool) or not isinstance(log_every, int) or log_every < 0:
+        raise ValueError(f"log_every must be an integer >= 0, got {log_every!r}")
+
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    linear = _single_linear(model)
+    history = History()
+    n = len(X_t)
+    for epoch in range(num_epochs):
+        total_loss = torch.zeros(())
+        total_grad = torch.zeros(())
+        for i in range(n):
+            optimizer.zero_grad()  # 1. forget the previous sample's gradients
+            y_hat = model(X_t[i])  # 2. forward pass: the model's prediction
+            loss = loss_fn(y_hat, y_t[i])  # 3. how wrong the prediction is
+            loss.backward()  # 4. d(loss)/d(parameter) for every parameter
+            optimizer.step()  # 5. move each parameter against its gradient
+            total_loss += loss.detach()
+            if linear is not None:
+                total_grad += linear.weight.grad.detach().reshape(())
+        mean_loss = float(total_loss) / n
+        if not math.isfinite(mean_loss):
+            raise TrainingDivergedError(
+                f"training diverged at epoch {epoch}: the mean loss is {mean_loss}; "
+                f"try a smaller lr than {lr:g}"
+            )
+        history.loss.append(mean_loss)
+        if linear is not None:
+            history.weight.append(float(linear.weight.item()))
+            history.bias.append(
+                0.0 if linear.bias is None else float(linear.bias.item())
+            )
+            history.weight_grad.append(float(total_grad) / n)
+        if log_every and (epoch % log_every == 0 or epoch == num_epochs - 1):
+            print_fn(log_line(history, epoch))
+    return history
+
+
+def log_line(history: History, epoch: int) -> str:
+    """The log line of one epoch: mean loss, and weight, bias and gradient if known.
+
+    >>> log_line(History([0.5], [2.9], [0.1], [-0.25]), 0)
+    'epoch   0  mean loss 0.5        weight 2.900  bias 0.100  weight grad -0.250'
+    """
+    line = f"epoch {epoch:3d}  mean loss {history.loss[epoch]:<9.3g}"
+    if history.weight:
+        line += (
+            f"  weight {history.weight[epoch]:.3f}  bias {history.bias[epoch]:.3f}"
+            f"  weight grad {history.weight_grad[epoch]:.3f}"
+        )
+    return line
+
+
+def predict(model: nn.Module, X: Sequence[float] | np.ndarray) -> np.ndarray:
+    """The model's predictions at each ``x`` in ``X`` as a float64 array.
+
+    >>> from examples.models import LinearModel
+    >>> predict(LinearModel(bias=False, seed=0), [0.0]).tolist()
+    [0.0]
+    """
+    X_arr = _validate.finite_vector("X", X)
+    with torch.no_grad():
+        out = model(torch.tensor(X_arr, dtype=torch.float32).reshape(-1, 1))
+    return out.reshape(-1).double().numpy()
+
+
+def mean_squared_error(
+    model: nn.Module, X: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray
+) -> float:
+    """The mean of ``(model(x) - y)**2`` over the data set, without training."""
+    X_arr, y_arr = _validate.data_pair(X, y)
+    return float(np.mean((predict(model, X_arr) - y_arr) ** 2))

@@ -1,0 +1,87 @@
+"""Execute a chapter top to bottom in a fresh kernel and collect what it glued.
+
+The chapter is read exactly as the build reads it (MyST-NB's own Markdown reader),
+executed with nbclient from ``book/`` (the build's working folder), and every value
+passed to ``myst_nb.glue`` is returned by name, so tests can assert the claims the
+prose makes with those values.
+"""
+
+from __future__ import annotations
+
+import ast
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from myst_nb.core.read import read_myst_markdown_notebook
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "book"
+GLUE_MIME = "application/papermill.record/text/plain"
+
+
+@dataclass
+class ExecutedChapter:
+    notebook: nbformat.NotebookNode
+    glued: dict[str, object] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def stdout(self) -> str:
+        """Everything the chapter's cells printed, in order."""
+        parts = []
+        for cell in self.notebook.cells:
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "stream" and out.get("name") == "stdout":
+                    parts.append(out["text"])
+        return "".join(parts)
+
+    def errors(self) -> list[str]:
+        """The names of the errors raised by cells (only tagged cells may raise)."""
+        return [
+            out["ename"]
+            for cell in self.notebook.cells
+            for out in cell.get("outputs", [])
+            if out.get("output_type") == "error"
+        ]
+
+    def images(self) -> int:
+        """How many images the chapter's cells displayed."""
+        return sum(
+            1
+            for cell in self.notebook.cells
+            for out in cell.get("outputs", [])
+            if any(k.startswith("image/") for k in out.get("data", {}))
+        )
+
+
+def read_chapter(path: Path) -> nbformat.NotebookNode:
+    """The chapter as a notebook, read by MyST-NB's reader."""
+    return read_myst_markdown_notebook(path.read_text(encoding="utf-8"), path=str(path))
+
+
+def _literal(text: str) -> object:
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text.strip("'\"")
+
+
+def execute_chapter(path: Path, timeout: int = 900) -> ExecutedChapter:
+    """Run ``path`` in a fresh kernel; cells tagged ``raises-exception`` may fail."""
+    nb = read_chapter(path)
+    start = time.perf_counter()
+    NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(BOOK)}},
+    ).execute()
+    chapter = ExecutedChapter(nb, seconds=time.perf_counter() - start)
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            meta = out.get("metadata", {}).get("scrapbook", {})
+            if "name" in meta and GLUE_MIME in out.get("data", {}):
+                chapter.glued[meta["name"]] = _literal(out["data"][GLUE_MIME])
+    return chapter

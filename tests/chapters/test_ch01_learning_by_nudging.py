@@ -1,0 +1,39 @@
+"""The claims chapter 1 makes, checked against a fresh execution of the chapter."""
+
+import pytest
+
+CHAPTER = "01-learning-by-nudging.md"
+
+
+def test_runs_without_errors(chapter):
+    assert chapter.errors() == []
+    assert chapter.images() >= 1
+
+
+def test_converges_near_three_within_tolerance(chapter):
+    g = chapter.glued
+    assert abs(g["final_error"]) <= 0.1
+    assert g["final_weight"] == pytest.approx(3.0, abs=0.1 / 3)
+    assert g["final_prediction"] == pytest.approx(3.0 * g["final_weight"])
+    assert 1 <= g["iterations"] <= 90
+
+
+def test_inference_uses_the_learned_weight(chapter):
+    g = chapter.glued
+    assert g["inference_x5"] == pytest.approx(5.0 * g["final_weight"])
+    assert g["inference_x5"] != 15.0
+
+
+def test_zero_tolerance_never_converges_and_straddles_zero(chapter):
+    g = chapter.glued
+    assert g["stuck_converged"] == "False"
+    assert g["stuck_low"] < 0 < g["stuck_high"]
+    # "one step on either side of zero": the two errors are one nudge (3 * 0.05) apart
+    assert g["stuck_high"] - g["stuck_low"] == pytest.approx(g["error_change"])
+    assert g["error_change"] == pytest.approx(0.15)
+
+
+def test_log_is_printed(chapter):
+    out = chapter.stdout()
+    assert "iteration  0" in out
+    assert "stop" in out

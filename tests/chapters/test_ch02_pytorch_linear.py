@@ -1,0 +1,41 @@
+"""The claims chapter 2 makes, checked against a fresh execution of the chapter."""
+
+import re
+
+import pytest
+
+CHAPTER = "02-pytorch-linear.md"
+
+
+def test_runs_without_errors(chapter):
+    assert chapter.errors() == []
+    assert chapter.images() == 3
+
+
+def test_learns_weight_three_and_bias_near_zero(chapter):
+    g = chapter.glued
+    assert g["final_weight"] == pytest.approx(3.0, abs=0.01)
+    assert abs(g["final_bias"]) < 0.05
+    # "the bias has shrunk towards zero"
+    assert abs(g["final_bias"]) < abs(g["initial_bias"])
+
+
+def test_loss_falls(chapter):
+    g = chapter.glued
+    assert g["final_loss"] < 1e-4 < g["first_loss"]
+    assert g["weight_error"] < 0.01
+
+
+def test_autograd_slope_matches_hand_derivative(chapter):
+    g = chapter.glued
+    assert g["slope0"] == pytest.approx(g["hand_slope0"], rel=1e-9)
+    # "it is negative, so gradient descent moves the weight to the right"
+    assert g["slope0"] < 0
+    assert g["w0"] < 3.0
+
+
+def test_logs_every_twentieth_epoch_with_weight_gradient(chapter):
+    lines = [ln for ln in chapter.stdout().splitlines() if ln.startswith("epoch")]
+    epochs = [int(re.match(r"epoch\s+(\d+)", ln).group(1)) for ln in lines]
+    assert epochs == list(range(0, 201, 20))
+    assert all("weight grad" in ln and "x.grad" not in ln for ln in lines)
