@@ -12,6 +12,7 @@ Two traps of an incremental Jupyter Book build are closed here:
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -58,7 +59,14 @@ def main() -> int:
         cmd.append("--all")
     BUILD.mkdir(exist_ok=True)
     FAILED.touch()  # removed only if this build succeeds
-    result = subprocess.run(cmd, cwd=ROOT)
+    # The kernel imports the examples package of *this* tree, even from a copy of the
+    # repository whose editable install points elsewhere (an absolute path: the kernel
+    # runs in book/).
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(ROOT / "src"), env.get("PYTHONPATH", "")) if p
+    )
+    result = subprocess.run(cmd, cwd=ROOT, env=env)
     if result.returncode == 0:
         FAILED.unlink()
         FINGERPRINT.write_text(fingerprint)
