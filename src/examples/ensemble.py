@@ -1,0 +1,446 @@
+"""Many seeds at the cost of one: K copies of a small network trained side by side.
+
+:func:`examples.training.train_per_sample` spends most of each step on PyTorch's
+bookkeeping, not on arithmetic: a 1-2-1 network has seven numbers to update. Stacking
+K independent copies of the network along a new first dimension turns K small steps
+into one step on K-times-larger tensors, which costs about the same. Copy ``k`` is
+exactly ``mlp(sizes, activations, seed=seeds[k])`` trained by ``train_per_sample``
+(per-sample SGD with PyTorch's momentum, samples in order), up to float32 rounding.
+
+The forward and backward passes are written out by hand (batched matrix products and
+the activations' own backward kernels), so each step is a fixed, short list of
+in-place tensor operations on preallocated buffers:
+
+- each layer's weight and bias live together in one block ``(K, out, in + 1)``, the
+  bias as a last column, and each layer's input carries a constant 1 as a last row,
+  so one batched product gives ``weight @ a + bias``;
+- the momentum buffer takes the gradient in the same product
+  (``buf = momentum * buf + grad``, :func:`torch.baddbmm`), and one ``add_`` over all
+  parameters of all copies applies ``p -= lr * buf``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+
+from examples import _validate
+from examples.models import activation, mlp
+
+__all__ = ["EnsembleHistory", "EnsembleTrainer", "train_ensemble"]
+
+
+@dataclass
+class EnsembleHistory:
+    """What happened to each of the K copies trained by :func:`train_ensemble`.
+
+    ``loss[e, k]`` is copy ``k``'s mean per-sample loss in epoch ``e`` (NaN from the
+    epoch it diverged on), ``diverged_at[k]`` the first epoch whose loss was not
+    finite (-1 if none). ``weights[l]`` and ``biases[l]`` hold layer ``l``'s final
+    parameters of every copy, shapes ``(K, out, in)`` and ``(K, out)``; a copy that
+    diverged keeps the parameters it had at the end of the epoch it diverged on, the
+    state ``train_per_sample`` leaves a model in when it raises.
+    """
+
+    seeds: np.ndarray
+    loss: np.ndarray
+    diverged_at: np.ndarray
+    sizes: tuple[int, ...]
+    activations: tuple[str, ...]
+    weights: tuple[np.ndarray, ...] = field(default=(), repr=False)
+    biases: tuple[np.ndarray, ...] = field(default=(), repr=False)
+
+    @property
+    def num_epochs(self) -> int:
+        """How many epochs were trained."""
+        return self.loss.shape[0]
+
+    @property
+    def final_loss(self) -> np.ndarray:
+        """Each copy's mean loss in the last epoch (NaN if it diverged), shape (K,)."""
+        return self.loss[-1]
+
+    def model(self, k: int) -> nn.Sequential:
+        """Copy ``k`` as the :func:`examples.models.mlp` it stands for, trained."""
+        k = _validate.non_negative_int("k", k)
+        if k >= len(self.seeds):
+            raise ValueError(f"k must be < {len(self.seeds)} (the copies), got {k}")
+        model = mlp(self.sizes, list(self.activations), seed=int(self.seeds[k]))
+        linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+        with torch.no_grad():
+            for layer, weight, bias in zip(
+                linears, self.weights, self.biases, strict=True
+            ):
+                layer.weight.copy_(torch.from_numpy(weight[k]))
+                layer.bias.copy_(torch.from_numpy(bias[k]))
+        return model
+
+    def predict(self, X: Sequence[float] | np.ndarray) -> np.ndarray:
+        """The predictions of every copy at each ``x`` in ``X``, shape (K, len(X)).
+
+        Computed in float32 as the models would, returned as float64.
+        """
+        X_arr = _validate.finite_vector("X", X)
+        a = torch.tensor(X_arr, dtype=torch.float32).expand(len(self.seeds), 1, -1)
+        last = len(self.weights) - 1
+        for layer, (weight, bias) in enumerate(
+            zip(self.weights, self.biases, strict=True)
+        ):
+            z = torch.baddbmm(
+                torch.from_numpy(bias)[:, :, None], torch.from_numpy(weight), a
+            )
+            a = z if layer == last else activation(self.activations[layer])(z)
+        return a[:, 0, :].double().numpy()
+
+
+class _Activation:
+    """An activation's forward and backward kernels, writing into given tensors.
+
+    The backward kernels are the ones PyTorch's autograd runs for the same module,
+    so the gradients round the same way.
+    """
+
+    def __init__(self, name: str) -> None:
+        module = activation(name)
+        aten = torch.ops.aten
+        self.name = name
+        if isinstance(module, nn.Identity):
+            self.forward = lambda z, out: out.copy_(z)
+            self.backward = lambda grad, z, a, out: out.copy_(grad)
+        elif isinstance(module, nn.Sigmoid):
+            self.forward = lambda z, out: torch.sigmoid(z, out=out)
+            self.backward = lambda grad, z, a, out: aten.sigmoid_backward.grad_input(
+                grad, a, grad_input=out
+            )
+        elif isinstance(module, nn.Tanh):
+            self.forward = lambda z, out: torch.tanh(z, out=out)
+            self.backward = lambda grad, z, a, out: aten.tanh_backward.grad_input(
+                grad, a, grad_input=out
+            )
+        elif isinstance(module, nn.ReLU):
+            self.forward = lambda z, out: aten.relu.out(z, out=out)
+            self.backward = lambda grad, z, a, out: aten.threshold_backward.grad_input(
+                grad, a, 0, grad_input=out
+            )
+        elif isinstance(module, nn.LeakyReLU):
+            slope = module.negative_slope
+            self.forward = lambda z, out: aten.leaky_relu.out(z, slope, out=out)
+            self.backward = lambda grad, z, a, out: aten.leaky_relu_backward.grad_input(
+                grad, z, slope, False, grad_input=out
+            )
+        elif isinstance(module, nn.GELU):
+            approximate = module.approximate
+            # gelu's out= variant leaves a non-contiguous ``out`` untouched (torch
+            # 2.13, CPU), and the activations are written into strided views.
+            self.forward = lambda z, out: out.copy_(
+                aten.gelu(z, approximate=approximate)
+            )
+            self.backward = lambda grad, z, a, out: aten.gelu_backward.grad_input(
+                grad, z, approximate=approximate, grad_input=out
+            )
+        else:  # pragma: no cover - a new entry in ACTIVATIONS needs a case here
+            raise ValueError(f"activations: no batched kernel for {name!r} yet")
+
+
+@contextlib.contextmanager
+def _one_thread() -> Iterator[None]:
+    """Run PyTorch's CPU kernels on one thread inside, restoring the count after.
+
+    Each step's tensors are small (K times a few numbers), and splitting them over
+    threads costs more in synchronisation than it saves, ten times more on a busy
+    machine: a 35,000-element ``add_`` went from 4 us to 3.5 ms on two loaded cores.
+    """
+    before = torch.get_num_threads()
+    if before == 1:
+        yield
+        return
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def _check_seeds(seeds: Sequence[int] | np.ndarray) -> np.ndarray:
+    try:
+        arr = np.asarray(seeds)
+    except (TypeError, ValueError) as err:  # pragma: no cover - ragged input
+        raise ValueError(f"seeds must be a sequence of integers: {err}") from None
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(
+            f"seeds must be a non-empty 1-D sequence of integers, got shape {arr.shape}"
+        )
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
+        raise ValueError(f"seeds must hold integers, got dtype {arr.dtype}")
+    if (arr < 0).any():
+        raise ValueError(f"seeds must be integers >= 0, got {int(arr.min())}")
+    return arr.astype(np.int64)
+
+
+def _check_targets(
+    X: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray, num_copies: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """X as (n,) and y as (K, n): one shared target vector or one per copy."""
+    y_arr = np.asarray(y.detach().cpu().numpy() if hasattr(y, "detach") else y)
+    X_arr = _validate.finite_vector("X", X)
+    if y_arr.ndim == 2 and y_arr.shape == (num_copies, len(X_arr)):
+        try:
+            y_arr = y_arr.astype(np.float64)
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"y must hold numbers: {err}") from None
+        if not np.isfinite(y_arr).all():
+            raise ValueError("y must hold only finite numbers")
+        return X_arr, y_arr
+    if y_arr.ndim == 2 and 1 not in y_arr.shape:
+        raise ValueError(
+            f"y must have shape (n,) or (K, n) = ({num_copies}, {len(X_arr)}), "
+            f"got {y_arr.shape}"
+        )
+    X_arr, y_vec = _validate.data_pair(X_arr, y)
+    return X_arr, np.broadcast_to(y_vec, (num_copies, len(y_vec)))
+
+
+def _initial_blocks(sizes: tuple[int, ...], seeds: np.ndarray) -> list[torch.Tensor]:
+    """Each layer's ``(K, out, in + 1)`` block of weights and bias (last column).
+
+    Draws what :func:`examples.models.mlp` draws for each seed, in the same order
+    from the same generator: per layer, the weight then the bias, uniform on
+    ``[-1/sqrt(fan_in), 1/sqrt(fan_in)]``.
+    """
+    blocks = [
+        torch.empty(len(seeds), fan_out, fan_in + 1)
+        for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True)
+    ]
+    for k, seed in enumerate(seeds.tolist()):
+        generator = torch.Generator().manual_seed(seed)
+        for block in blocks:
+            fan_out, fan_in = block.shape[1], block.shape[2] - 1
+            bound = 1.0 / math.sqrt(fan_in)
+            weight = torch.empty(fan_out, fan_in).uniform_(
+                -bound, bound, generator=generator
+            )
+            bias = torch.empty(fan_out).uniform_(-bound, bound, generator=generator)
+            block[k, :, :fan_in] = weight
+            block[k, :, fan_in] = bias
+    return blocks
+
+
+class EnsembleTrainer:
+    """K copies of one network, trained together; :meth:`train` may be called often.
+
+    Training ``a`` epochs and then ``b`` gives exactly what ``a + b`` at once gives,
+    so a caller can train in chunks (to show progress) and read the
+    :meth:`history` at any point. Arguments as for :func:`train_ensemble`.
+    """
+
+    def __init__(
+        self,
+        X: Sequence[float] | np.ndarray,
+        y: Sequence[float] | np.ndarray,
+        *,
+        sizes: Sequence[int],
+        activations: str | Sequence[str],
+        seeds: Sequence[int] | np.ndarray,
+        lr: float,
+        momentum: float = 0.0,
+    ) -> None:
+        self.seeds = _check_seeds(seeds)
+        num_copies = len(self.seeds)
+        X_arr, y_arr = _check_targets(X, y, num_copies)
+        self.lr = _validate.positive_number("lr", lr)
+        self.momentum = _validate.non_negative_number("momentum", momentum)
+        if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
+            raise ValueError(f"sizes must be a sequence of widths, got {sizes!r}")
+        mlp(sizes, activations, seed=0)  # the model's own checks of both arguments
+        self.sizes = tuple(int(s) for s in sizes)
+        if self.sizes[0] != 1 or self.sizes[-1] != 1:
+            raise ValueError(
+                "sizes must start and end with 1 (one input x, one output y_hat), "
+                f"got {list(self.sizes)}"
+            )
+        n_hidden = len(self.sizes) - 2
+        self.activations = (
+            (activations,) * n_hidden
+            if isinstance(activations, str)
+            else tuple(activations)
+        )
+        self._acts = [_Activation(name) for name in self.activations]
+
+        # Parameters and momentum buffers: one flat tensor each, viewed per layer.
+        blocks = _initial_blocks(self.sizes, self.seeds)
+        self._theta = torch.cat([b.reshape(-1) for b in blocks])
+        self._buf = torch.zeros_like(self._theta)
+        self._params = self._views(self._theta, blocks)
+        self._bufs = self._views(self._buf, blocks)
+
+        K = num_copies
+        self._n = len(X_arr)
+        # Each sample's input with the constant 1 the bias multiplies: (K, 2, 1).
+        x_aug = torch.ones(self._n, K, 2, 1)
+        x_aug[:, :, 0, 0] = torch.tensor(X_arr, dtype=torch.float32)[:, None]
+        # Each sample's targets, (K, 1, 1).
+        y_t = torch.tensor(np.ascontiguousarray(y_arr.T), dtype=torch.float32)
+        self._y = list(y_t.reshape(self._n, K, 1, 1).contiguous())
+        # Per hidden layer: pre-activation z, and the activation with a row of ones.
+        widths = self.sizes[1:-1]
+        self._z = [torch.empty(K, w, 1) for w in widths]
+        a_aug = [torch.ones(K, w + 1, 1) for w in widths]
+        self._a = [a[:, :-1] for a in a_aug]
+        self._grad_a = [torch.zeros(K, w, 1) for w in widths]  # d loss / d a
+        self._delta = [torch.empty(K, w, 1) for w in widths]  # d loss / d z
+        # Per sample, each layer's input and its transpose (the weight gradient is
+        # delta @ input^T); views, built once.
+        self._inputs = [[x] + a_aug for x in x_aug]
+        self._inputs_t = [[t.transpose(1, 2) for t in ins] for ins in self._inputs]
+        # W^T without the bias column sends the gradient to the layer below.
+        self._weights_t = [p[:, :, :-1].transpose(1, 2) for p in self._params]
+        self._out = torch.empty(K, 1, 1)  # y_hat
+        self._diff = torch.empty(K, 1, 1)  # y_hat - y
+        self._epoch_loss = torch.zeros(K, 1, 1)
+        self._losses: list[torch.Tensor] = []  # float32 (epochs, K) per train()
+        self.diverged_at = np.full(K, -1, dtype=np.int64)
+        self._frozen: dict[int, list[torch.Tensor]] = {}  # k -> its final blocks
+        self.epochs_done = 0
+
+    @staticmethod
+    def _views(flat: torch.Tensor, blocks: list[torch.Tensor]) -> list[torch.Tensor]:
+        views, start = [], 0
+        for block in blocks:
+            views.append(flat[start : start + block.numel()].view(block.shape))
+            start += block.numel()
+        return views
+
+    @property
+    def num_copies(self) -> int:
+        """K, the number of copies."""
+        return len(self.seeds)
+
+    @torch.no_grad()
+    def train(self, num_epochs: int) -> None:
+        """Train every copy for ``num_epochs`` more epochs."""
+        num_epochs = _validate.positive_int("num_epochs", num_epochs)
+        losses = torch.empty(num_epochs, self.num_copies)
+        with _one_thread():
+            for epoch in range(num_epochs):
+                self._epoch_loss.zero_()
+                for i in range(self._n):
+                    self._step(i)
+                losses[epoch] = self._epoch_loss.view(-1)
+                self._check_divergence(losses[epoch], self.epochs_done + epoch)
+        self._losses.append(losses)
+        self.epochs_done += num_epochs
+
+    def _step(self, i: int) -> None:
+        """One SGD step of every copy on sample ``i``: forward, backward, update."""
+        params, bufs, acts = self._params, self._bufs, self._acts
+        z, a, grad_a, delta = self._z, self._a, self._grad_a, self._delta
+        # Each layer's input (with its row of ones) and its transpose.
+        inputs, inputs_t = self._inputs[i], self._inputs_t[i]
+        beta = self.momentum
+        for layer, act in enumerate(acts):
+            torch.bmm(params[layer], inputs[layer], out=z[layer])
+            act.forward(z[layer], a[layer])
+        torch.bmm(params[-1], inputs[-1], out=self._out)
+        torch.sub(self._out, self._y[i], out=self._diff)
+        self._epoch_loss.addcmul_(self._diff, self._diff)
+        # d loss / d y_hat = 2 * diff. The 2 rides on alpha: a power of two, so the
+        # products round exactly as they would with 2 * diff.
+        bufs[-1].baddbmm_(self._diff, inputs_t[-1], beta=beta, alpha=2.0)
+        upstream, scale = self._diff, 2.0
+        for layer in range(len(acts) - 1, -1, -1):
+            # d loss / d a = W^T upstream (the weights before this step's update)
+            g = grad_a[layer]
+            g.baddbmm_(self._weights_t[layer + 1], upstream, beta=0.0, alpha=scale)
+            acts[layer].backward(g, z[layer], a[layer], delta[layer])
+            # buf = momentum * buf + d loss / d (weight | bias)
+            bufs[layer].baddbmm_(delta[layer], inputs_t[layer], beta=beta)
+            upstream, scale = delta[layer], 1.0
+        # p -= lr * buf, for every parameter of every copy at once
+        self._theta.add_(self._buf, alpha=-self.lr)
+
+    def _check_divergence(self, epoch_loss: torch.Tensor, epoch: int) -> None:
+        """Mark copies whose epoch loss is not finite; freeze them at their state."""
+        bad = ~torch.isfinite(epoch_loss)
+        if not bad.any():
+            return
+        for k in torch.nonzero(bad).view(-1).tolist():
+            if self.diverged_at[k] < 0:
+                self.diverged_at[k] = epoch
+                self._frozen[k] = [p[k].clone() for p in self._params]
+        # Park the diverged copies at zero: their arithmetic stays finite and cheap
+        # and, copies being independent, cannot reach the others anyway.
+        for p, b in zip(self._params, self._bufs, strict=True):
+            p[bad] = 0.0
+            b[bad] = 0.0
+
+    def history(self) -> EnsembleHistory:
+        """The losses so far and every copy's current parameters."""
+        if not self._losses:
+            raise ValueError("num_epochs: train() has not been called yet")
+        loss = torch.cat(self._losses).double().numpy() / self._n
+        for k, epoch in enumerate(self.diverged_at.tolist()):
+            if epoch >= 0:
+                loss[epoch:, k] = np.nan
+        blocks = [p.clone() for p in self._params]
+        for k, frozen in self._frozen.items():
+            for block, saved in zip(blocks, frozen, strict=True):
+                block[k] = saved
+        return EnsembleHistory(
+            seeds=self.seeds.copy(),
+            loss=loss,
+            diverged_at=self.diverged_at.copy(),
+            sizes=self.sizes,
+            activations=self.activations,
+            weights=tuple(b[:, :, :-1].contiguous().numpy() for b in blocks),
+            biases=tuple(b[:, :, -1].contiguous().numpy() for b in blocks),
+        )
+
+
+def train_ensemble(
+    X: Sequence[float] | np.ndarray,
+    y: Sequence[float] | np.ndarray,
+    *,
+    sizes: Sequence[int],
+    activations: str | Sequence[str],
+    seeds: Sequence[int] | np.ndarray,
+    lr: float,
+    num_epochs: int,
+    momentum: float = 0.0,
+) -> EnsembleHistory:
+    """Train one copy of ``mlp(sizes, activations, seed=s)`` for each ``s`` in seeds.
+
+    Copy ``k`` follows ``train_per_sample(model, X, y, lr=lr, momentum=momentum,
+    num_epochs=num_epochs)`` on ``mlp(sizes, activations, seed=seeds[k])``, up to
+    float32 rounding, but all copies share each step's tensor operations, so
+    a thousand seeds cost about what one does. ``y`` is one target vector for every
+    copy, or a ``(K, n)`` array with one per copy. ``sizes`` must start and end with
+    1. A copy whose loss stops being finite does not raise: its loss is NaN from
+    that epoch on and the epoch is in ``diverged_at``.
+
+    >>> from examples.data import parabola
+    >>> X, y = parabola()
+    >>> history = train_ensemble(X, y, sizes=(1, 2, 1), activations="sigmoid",
+    ...                          seeds=range(3), lr=0.001, num_epochs=5, momentum=0.1)
+    >>> history.loss.shape, history.final_loss.shape, history.predict(X).shape
+    ((5, 3), (3,), (3, 11))
+    >>> history.diverged_at.tolist()
+    [-1, -1, -1]
+    """
+    num_epochs = _validate.positive_int("num_epochs", num_epochs)
+    trainer = EnsembleTrainer(
+        X,
+        y,
+        sizes=sizes,
+        activations=activations,
+        seeds=seeds,
+        lr=lr,
+        momentum=momentum,
+    )
+    trainer.train(num_epochs)
+    return trainer.history()

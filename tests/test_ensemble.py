@@ -1,0 +1,289 @@
+"""The ensemble trainer against its reference: train_per_sample, one seed at a time.
+
+train_per_sample runs PyTorch's autograd and torch.optim.SGD, so agreement here pins
+the hand-written batched forward, backward and momentum update of every activation.
+"""
+
+import re
+
+import numpy as np
+import pytest
+import torch
+
+from examples.data import noisy_parabola, parabola
+from examples.ensemble import (
+    EnsembleHistory,
+    EnsembleTrainer,
+    _initial_blocks,
+    train_ensemble,
+)
+from examples.models import ACTIVATIONS, mlp
+from examples.training import TrainingDivergedError, train_per_sample
+
+X, Y = parabola(-3, 3)  # 7 samples: enough steps per epoch, quick to run one by one
+LOSS_RTOL, WEIGHT_ATOL = 1e-5, 1e-4  # the contract in ENSEMBLE_API.md
+
+
+def reference(sizes, activations, seed, y, lr, momentum, num_epochs):
+    """One copy the slow way: its losses and its trained parameters."""
+    model = mlp(sizes, activations, seed=seed)
+    history = train_per_sample(
+        model, X, y, lr=lr, momentum=momentum, num_epochs=num_epochs
+    )
+    return np.array(history.loss), [p.detach().clone() for p in model.parameters()]
+
+
+def assert_copy_matches(history, k, ref_loss, ref_params, initial):
+    np.testing.assert_allclose(history.loss[:, k], ref_loss, rtol=LOSS_RTOL)
+    moved = 0.0
+    trained = list(history.model(k).parameters())
+    for got, want, start in zip(trained, ref_params, initial, strict=True):
+        np.testing.assert_allclose(got.detach(), want, rtol=0, atol=WEIGHT_ATOL)
+        moved = max(moved, float((want - start).abs().max()))
+    # the comparison means something only if training moved the weights well
+    # beyond the tolerance
+    assert moved > 100 * WEIGHT_ATOL
+
+
+CASES = [
+    # sizes, activations, lr, momentum, num_epochs
+    ((1, 2, 1), "sigmoid", 0.01, 0.0, 40),
+    ((1, 2, 1), "sigmoid", 0.01, 0.5, 40),
+    ((1, 10, 10, 1), "relu", 0.002, 0.0, 25),
+    ((1, 10, 10, 1), "relu", 0.002, 0.3, 25),
+    ((1, 5, 5, 1), ["sigmoid", "relu"], 0.005, 0.1, 30),
+    ((1, 4, 1), "tanh", 0.005, 0.2, 30),
+    ((1, 4, 1), "leaky_relu", 0.002, 0.1, 30),
+    ((1, 4, 3, 1), ["gelu", "tanh"], 0.005, 0.0, 30),
+    ((1, 4, 1), "gelu", 0.005, 0.4, 30),
+    ((1, 3, 1), "identity", 0.002, 0.1, 30),
+    ((1, 1), [], 0.01, 0.1, 30),
+]
+
+
+@pytest.mark.parametrize(
+    ("sizes", "activations", "lr", "momentum", "num_epochs"), CASES
+)
+def test_each_copy_is_train_per_sample_on_its_seed(
+    sizes, activations, lr, momentum, num_epochs
+):
+    seeds = [3, 0]
+    history = train_ensemble(
+        X,
+        Y,
+        sizes=sizes,
+        activations=activations,
+        seeds=seeds,
+        lr=lr,
+        num_epochs=num_epochs,
+        momentum=momentum,
+    )
+    assert history.loss.shape == (num_epochs, 2)
+    assert history.diverged_at.tolist() == [-1, -1]
+    for k, seed in enumerate(seeds):
+        initial = [p.detach() for p in mlp(sizes, activations, seed=seed).parameters()]
+        ref_loss, ref_params = reference(
+            sizes, activations, seed, Y, lr, momentum, num_epochs
+        )
+        assert_copy_matches(history, k, ref_loss, ref_params, initial)
+        assert history.final_loss[k] == pytest.approx(ref_loss[-1], rel=LOSS_RTOL)
+
+
+def test_every_activation_of_the_models_module_is_supported():
+    # A new entry in ACTIVATIONS needs a batched kernel; this names the gap.
+    for name in ACTIVATIONS:
+        history = train_ensemble(
+            X, Y, sizes=(1, 3, 1), activations=name, seeds=[1], lr=0.002, num_epochs=3
+        )
+        ref_loss, ref_params = reference((1, 3, 1), name, 1, Y, 0.002, 0.0, 3)
+        np.testing.assert_allclose(history.final_loss, ref_loss[-1:], rtol=LOSS_RTOL)
+
+
+@pytest.mark.parametrize(
+    ("sizes", "activations"),
+    [((1, 2, 1), "sigmoid"), ((1, 10, 10, 1), "relu"), ((1, 5, 3, 2, 1), "tanh")],
+)
+def test_initial_weights_are_exactly_what_mlp_draws(sizes, activations):
+    seeds = np.array([0, 1, 2, 41, 12345])
+    blocks = _initial_blocks(sizes, seeds)
+    for k, seed in enumerate(seeds):
+        model = mlp(sizes, activations, seed=int(seed))
+        linears = [m for m in model.modules() if isinstance(m, torch.nn.Linear)]
+        for block, layer in zip(blocks, linears, strict=True):
+            assert torch.equal(block[k, :, :-1], layer.weight.detach())
+            assert torch.equal(block[k, :, -1], layer.bias.detach())
+
+
+def test_copies_do_not_interact():
+    # Copy 5 trained among many is bit-for-bit copy 5 trained alone.
+    kwargs = dict(sizes=(1, 4, 1), activations="tanh", lr=0.005, num_epochs=20)
+    together = train_ensemble(X, Y, seeds=range(8), momentum=0.3, **kwargs)
+    alone = train_ensemble(X, Y, seeds=[5], momentum=0.3, **kwargs)
+    np.testing.assert_array_equal(together.loss[:, 5], alone.loss[:, 0])
+    np.testing.assert_array_equal(together.predict(X)[5], alone.predict(X)[0])
+
+
+def test_one_target_vector_per_copy():
+    seeds = [0, 1, 2]
+    y = np.stack([noisy_parabola(-3, 3, noise=0.5, seed=s)[1] for s in seeds])
+    history = train_ensemble(
+        X,
+        y,
+        sizes=(1, 3, 1),
+        activations="sigmoid",
+        seeds=seeds,
+        lr=0.005,
+        num_epochs=25,
+        momentum=0.1,
+    )
+    for k, seed in enumerate(seeds):
+        initial = [
+            p.detach() for p in mlp((1, 3, 1), "sigmoid", seed=seed).parameters()
+        ]
+        ref_loss, ref_params = reference(
+            (1, 3, 1), "sigmoid", seed, y[k], 0.005, 0.1, 25
+        )
+        assert_copy_matches(history, k, ref_loss, ref_params, initial)
+
+
+def test_shared_targets_equal_repeated_rows():
+    kwargs = dict(sizes=(1, 2, 1), activations="sigmoid", seeds=[4, 9], lr=0.01)
+    shared = train_ensemble(X, Y, num_epochs=10, **kwargs)
+    repeated = train_ensemble(X, np.stack([Y, Y]), num_epochs=10, **kwargs)
+    np.testing.assert_array_equal(shared.loss, repeated.loss)
+
+
+def test_diverging_copy_is_marked_and_spares_the_others():
+    # Copy 0's targets are a thousand times larger: its weights and steps grow.
+    y = np.stack([Y * 1e3, Y, Y])
+    kwargs = dict(sizes=(1, 2, 1), activations="relu", lr=0.02, momentum=0.1)
+    history = train_ensemble(X, y, seeds=[0, 1, 2], num_epochs=30, **kwargs)
+    model = mlp((1, 2, 1), "relu", seed=0)
+    with pytest.raises(TrainingDivergedError) as raised:
+        train_per_sample(model, X, y[0], lr=0.02, momentum=0.1, num_epochs=30)
+    ref_epoch = int(re.search(r"epoch (\d+)", str(raised.value)).group(1))
+    assert ref_epoch > 0
+    assert history.diverged_at.tolist() == [ref_epoch, -1, -1]
+    assert np.isfinite(history.loss[:ref_epoch, 0]).all()
+    assert np.isnan(history.loss[ref_epoch:, 0]).all()
+    assert np.isnan(history.final_loss[0])
+    # the diverged copy keeps the state train_per_sample stopped in
+    frozen = history.model(0).parameters()
+    for got, want in zip(frozen, model.parameters(), strict=True):
+        np.testing.assert_allclose(got.detach(), want.detach(), rtol=1e-4)
+    # the others are exactly what they are without the diverging copy beside them
+    alone = train_ensemble(X, Y, seeds=[1, 2], num_epochs=30, **kwargs)
+    np.testing.assert_array_equal(history.loss[:, 1:], alone.loss)
+    np.testing.assert_array_equal(history.predict(X)[1:], alone.predict(X))
+
+
+def test_training_in_chunks_equals_training_at_once():
+    kwargs = dict(
+        sizes=(1, 5, 5, 1), activations=["sigmoid", "relu"], seeds=range(4), lr=0.005
+    )
+    at_once = train_ensemble(X, Y, num_epochs=20, momentum=0.2, **kwargs)
+    trainer = EnsembleTrainer(X, Y, momentum=0.2, **kwargs)
+    for chunk in (7, 1, 12):
+        trainer.train(chunk)
+    assert trainer.epochs_done == 20
+    in_chunks = trainer.history()
+    np.testing.assert_array_equal(in_chunks.loss, at_once.loss)
+    for a, b in zip(in_chunks.weights, at_once.weights, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_history_shapes_model_and_predict():
+    history = train_ensemble(
+        X,
+        Y,
+        sizes=(1, 3, 2, 1),
+        activations=["tanh", "relu"],
+        seeds=[7, 7, 2],
+        lr=0.005,
+        num_epochs=4,
+        momentum=0.1,
+    )
+    assert isinstance(history, EnsembleHistory)
+    assert history.seeds.tolist() == [7, 7, 2]
+    assert history.loss.dtype == np.float64 and history.loss.shape == (4, 3)
+    assert history.diverged_at.dtype.kind == "i"
+    assert history.sizes == (1, 3, 2, 1)
+    assert history.activations == ("tanh", "relu")
+    # the same seed twice trains identically
+    np.testing.assert_array_equal(history.loss[:, 0], history.loss[:, 1])
+    X_new = np.linspace(-4.0, 4.0, 9)
+    predictions = history.predict(X_new)
+    assert predictions.shape == (3, 9) and predictions.dtype == np.float64
+    for k in range(3):
+        model = history.model(k)
+        assert [name for name, _ in model.named_children()] == [
+            "hidden1",
+            "tanh1",
+            "hidden2",
+            "relu2",
+            "output",
+        ]
+        with torch.no_grad():
+            direct = model(torch.tensor(X_new, dtype=torch.float32)[:, None])
+        np.testing.assert_allclose(predictions[k], direct[:, 0].double(), atol=1e-6)
+    np.testing.assert_array_equal(history.final_loss, history.loss[-1])
+
+
+def test_thread_count_is_restored():
+    before = torch.get_num_threads()
+    train_ensemble(
+        X, Y, sizes=(1, 2, 1), activations="sigmoid", seeds=[0], lr=0.01, num_epochs=1
+    )
+    assert torch.get_num_threads() == before
+
+
+GOOD = dict(sizes=(1, 2, 1), activations="sigmoid", seeds=[0, 1], lr=0.01, num_epochs=2)
+
+
+@pytest.mark.parametrize(
+    ("change", "argument"),
+    [
+        (dict(seeds=[]), "seeds"),
+        (dict(seeds=[0, -1]), "seeds"),
+        (dict(seeds=[0.5]), "seeds"),
+        (dict(seeds=[[0, 1]]), "seeds"),
+        (dict(sizes=(2, 2, 1)), "sizes"),
+        (dict(sizes=(1, 2, 3)), "sizes"),
+        (dict(sizes=(1,)), "sizes"),
+        (dict(sizes=(1, 0, 1)), "sizes"),
+        (dict(sizes=5), "sizes"),
+        (dict(activations="softsign"), "activation"),
+        (dict(activations=["sigmoid", "relu"]), "activations"),
+        (dict(lr=0.0), "lr"),
+        (dict(lr=float("nan")), "lr"),
+        (dict(num_epochs=0), "num_epochs"),
+        (dict(num_epochs=2.5), "num_epochs"),
+        (dict(momentum=-0.1), "momentum"),
+    ],
+)
+def test_bad_arguments_raise_value_error_naming_them(change, argument):
+    with pytest.raises(ValueError, match=argument):
+        train_ensemble(X, Y, **{**GOOD, **change})
+
+
+@pytest.mark.parametrize(
+    ("X_bad", "y_bad", "argument"),
+    [
+        (X, Y[:-1], "same length"),
+        (X, np.stack([Y, Y, Y]), "y must have shape"),
+        (X, np.stack([Y, np.full_like(Y, np.inf)]), "y must hold only finite"),
+        ([], [], "X must not be empty"),
+        (np.append(X[:-1], np.nan), Y, "X must hold only finite"),
+    ],
+)
+def test_bad_data_raise_value_error_naming_it(X_bad, y_bad, argument):
+    with pytest.raises(ValueError, match=argument):
+        train_ensemble(X_bad, y_bad, **GOOD)
+
+
+def test_model_index_is_checked():
+    history = train_ensemble(X, Y, **GOOD)
+    with pytest.raises(ValueError, match="k must be < 2"):
+        history.model(2)
+    with pytest.raises(ValueError, match="k must be an integer"):
+        history.model(-1)
