@@ -1,0 +1,113 @@
+"""Without activations, a stack of linear layers is one linear map.
+
+Layer ``l`` computes ``W_l a + b_l``. Composing two of them gives
+``W_2 (W_1 a + b_1) + b_2 = (W_2 W_1) a + (W_2 b_1 + b_2)``: another linear layer.
+By induction a whole network of linear layers, however deep and wide, computes one
+``W a + b``, and for one input and one output that is a line ``weight * x + bias``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from torch import nn
+
+from examples import _validate
+from examples.least_squares import least_squares_line
+
+
+def collapse_linear(model: nn.Sequential) -> tuple[np.ndarray, np.ndarray]:
+    """The single ``(W, b)`` a network of linear layers and identities computes.
+
+    Multiplies the layers out in float64, from the input side:
+    ``W <- W_l @ W`` and ``b <- W_l @ b + b_l``. Raises ValueError if the network
+    contains anything but ``nn.Linear`` and ``nn.Identity`` layers, since an
+    activation function is exactly what stops the collapse.
+
+    >>> from examples.models import mlp
+    >>> W, b = collapse_linear(mlp((1, 10, 10, 1), "identity", seed=0))
+    >>> W.shape, b.shape
+    ((1, 1), (1,))
+    >>> collapse_linear(mlp((1, 2, 1), "relu"))
+    Traceback (most recent call last):
+    ...
+    ValueError: model must contain only nn.Linear and nn.Identity layers; found ReLU()
+    """
+    if not isinstance(model, nn.Sequential):
+        raise ValueError(f"model must be an nn.Sequential, got {type(model).__name__}")
+    W: np.ndarray | None = None
+    b: np.ndarray | None = None
+    for layer in model:
+        if isinstance(layer, nn.Identity):
+            continue
+        if not isinstance(layer, nn.Linear):
+            raise ValueError(
+                "model must contain only nn.Linear and nn.Identity layers; "
+                f"found {layer}"
+            )
+        W_l = layer.weight.detach().double().numpy()
+        b_l = (
+            np.zeros(W_l.shape[0])
+            if layer.bias is None
+            else layer.bias.detach().double().numpy()
+        )
+        if W is None:
+            W, b = W_l.copy(), b_l.copy()
+        else:
+            W, b = W_l @ W, W_l @ b + b_l
+    if W is None:
+        raise ValueError("model must contain at least one nn.Linear layer")
+    return W, b
+
+
+def collapse_to_line(model: nn.Sequential) -> tuple[float, float]:
+    """The ``(weight, bias)`` of the line a one-input, one-output linear network is.
+
+    >>> from examples.models import mlp
+    >>> weight, bias = collapse_to_line(mlp((1, 3, 1), "identity", seed=1))
+    >>> isinstance(weight, float) and isinstance(bias, float)
+    True
+    """
+    W, b = collapse_linear(model)
+    if W.shape != (1, 1):
+        raise ValueError(
+            f"model must map one input to one output, but it maps {W.shape[1]} "
+            f"to {W.shape[0]}"
+        )
+    return float(W[0, 0]), float(b[0])
+
+
+def best_line_loss(
+    X: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray
+) -> float:
+    """The mean squared error of the least-squares line: no line does better.
+
+    >>> round(best_line_loss([-1.0, 0.0, 1.0], [1.0, 0.0, 1.0]), 6)  # y = 2/3
+    0.222222
+    """
+    X_arr, y_arr = _validate.data_pair(X, y)
+    weight, bias = least_squares_line(X_arr, y_arr)
+    return float(np.mean((weight * X_arr + bias - y_arr) ** 2))
+
+
+def plot_linear_fits(
+    X: Sequence[float] | np.ndarray,
+    y: Sequence[float] | np.ndarray,
+    lines: dict[str, tuple[float, float]],
+    ax: Axes | None = None,
+) -> Axes:
+    """The data and one or more lines ``label -> (weight, bias)`` over its range."""
+    X_arr, y_arr = _validate.data_pair(X, y)
+    ax = ax if ax is not None else plt.gca()
+    grid = np.linspace(X_arr.min(), X_arr.max(), 2)
+    styles = ["-", "--", ":"]
+    for i, (label, (weight, bias)) in enumerate(lines.items()):
+        ax.plot(grid, weight * grid + bias, linestyle=styles[i % 3], label=label)
+    ax.scatter(X_arr, y_arr, color="black", zorder=3, label="data")
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.legend()
+    return ax

@@ -1,0 +1,280 @@
+"""A fair comparison of activation functions: same network, same seeds, many runs.
+
+Every activation trains the same architecture from the same seeds (so the same
+initial weights, drawn before the activation is ever applied), with the same
+optimiser and the same number of epochs. One run says little: which seed we happened
+to pick can matter more than which activation we chose. So we train a thousand
+copies per activation and compare the *distributions* of their final losses.
+
+A run *converged* if its final loss is below a tenth of the loss of the best
+straight line through the same data (:func:`examples.collapse.best_line_loss`): it
+found a curve at least ten times better than any line can be. A run is *no better
+than a line* if its final loss is at least 90% of the best line's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+
+from examples import _validate
+from examples.activations import FACTS
+from examples.collapse import best_line_loss
+from examples.data import noisy_parabola
+from examples.ensemble import EnsembleHistory, train_ensemble
+
+#: Converged: final loss below this fraction of the best straight line's loss.
+CONVERGED_RATIO = 0.1
+
+#: No better than a line: final loss at least this fraction of the best line's loss.
+LINE_RATIO = 0.9
+
+
+def noisy_targets(
+    seeds: Sequence[int], start: int = -5, stop: int = 5, noise: float = 1.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """``X`` and one draw of :func:`examples.data.noisy_parabola` per seed, ``(K, n)``.
+
+    Copy ``k`` of an ensemble then learns from its own noisy data set, drawn with
+    its own seed, so no conclusion rests on one lucky or unlucky draw.
+
+    >>> X, Y = noisy_targets([0, 1])
+    >>> Y.shape, bool(np.array_equal(Y[1], noisy_parabola(seed=1)[1]))
+    ((2, 11), True)
+    """
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("seeds must name at least one seed")
+    rows = [noisy_parabola(start, stop, noise=noise, seed=int(s)) for s in seeds]
+    return rows[0][0], np.stack([y for _, y in rows])
+
+
+def line_losses(
+    X: Sequence[float] | np.ndarray, Y: Sequence[float] | np.ndarray
+) -> np.ndarray:
+    """The best straight line's mean squared error for each row of ``Y``.
+
+    ``Y`` is one target vector ``(n,)`` or one per copy ``(K, n)``; the result has
+    one entry per row.
+
+    >>> line_losses([-1.0, 0.0, 1.0], [[1.0, 0.0, 1.0], [0.0, 1.0, 2.0]]).round(4)
+    array([0.2222, 0.    ])
+    """
+    Y_arr = np.atleast_2d(np.asarray(Y, dtype=np.float64))
+    return np.array([best_line_loss(X, row) for row in Y_arr])
+
+
+def _relative(final_loss: np.ndarray, line_loss: np.ndarray | float) -> np.ndarray:
+    final = np.asarray(final_loss, dtype=np.float64)
+    line = np.broadcast_to(np.asarray(line_loss, dtype=np.float64), final.shape)
+    if np.any(line <= 0):
+        raise ValueError("line_loss must be greater than 0 (data not on a line)")
+    return final / line
+
+
+def converged(
+    final_loss: np.ndarray,
+    line_loss: np.ndarray | float,
+    ratio: float = CONVERGED_RATIO,
+) -> np.ndarray:
+    """Whether each run's final loss is below ``ratio`` times the best line's.
+
+    A diverged run (NaN) did not converge.
+
+    >>> converged(np.array([1.0, 9.0, np.nan]), 78.0).tolist()
+    [True, False, False]
+    """
+    ratio = _validate.positive_number("ratio", ratio)
+    return np.nan_to_num(_relative(final_loss, line_loss), nan=np.inf) < ratio
+
+
+def no_better_than_line(
+    final_loss: np.ndarray, line_loss: np.ndarray | float, ratio: float = LINE_RATIO
+) -> np.ndarray:
+    """Whether each run's final loss is at least ``ratio`` times the best line's.
+
+    A diverged run (NaN) is not counted here.
+
+    >>> no_better_than_line(np.array([1.0, 78.6, np.nan]), 78.0).tolist()
+    [False, True, False]
+    """
+    ratio = _validate.positive_number("ratio", ratio)
+    return np.nan_to_num(_relative(final_loss, line_loss), nan=-np.inf) >= ratio
+
+
+def compare_activations(
+    X: Sequence[float] | np.ndarray,
+    Y: Sequence[float] | np.ndarray,
+    *,
+    names: Sequence[str],
+    sizes: Sequence[int],
+    seeds: Sequence[int],
+    lr: float,
+    num_epochs: int,
+    momentum: float = 0.0,
+) -> dict[str, EnsembleHistory]:
+    """Train ``len(seeds)`` copies of ``mlp(sizes, name)`` for each activation name.
+
+    Every activation gets the same seeds, data, ``lr``, ``momentum`` and
+    ``num_epochs``. ``Y`` is shared or one row per seed, as for
+    :func:`examples.ensemble.train_ensemble`.
+
+    >>> from examples.data import parabola
+    >>> X, y = parabola()
+    >>> runs = compare_activations(X, y, names=["relu", "tanh"], sizes=(1, 3, 1),
+    ...                            seeds=range(5), lr=1e-3, num_epochs=2)
+    >>> list(runs), runs["tanh"].final_loss.shape
+    (['relu', 'tanh'], (5,))
+    """
+    names = list(names)
+    if not names:
+        raise ValueError("names must list at least one activation")
+    return {
+        name: train_ensemble(
+            X,
+            Y,
+            sizes=sizes,
+            activations=name,
+            seeds=seeds,
+            lr=lr,
+            num_epochs=num_epochs,
+            momentum=momentum,
+        )
+        for name in names
+    }
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The distribution of one configuration's final losses.
+
+    Quartiles count a diverged run as an infinite loss (worse than any other),
+    so a configuration that diverges often cannot look good by dropping its
+    failures. ``converged`` and ``diverged`` are fractions of all runs.
+    """
+
+    q1: float
+    median: float
+    q3: float
+    converged: float
+    no_better_than_line: float
+    diverged: float
+    runs: int
+
+
+def summarize(final_loss: np.ndarray, line_loss: np.ndarray | float) -> Summary:
+    """Quartiles and fractions of ``final_loss`` (one entry per run).
+
+    >>> s = summarize(np.array([1.0, 2.0, 3.0, 80.0, np.nan]), 78.0)
+    >>> s.median, s.converged, s.no_better_than_line, s.diverged
+    (3.0, 0.6, 0.2, 0.2)
+    """
+    final = np.asarray(final_loss, dtype=np.float64)
+    if final.ndim != 1 or final.size == 0:
+        raise ValueError("final_loss must be a non-empty 1-D array")
+    ranked = np.nan_to_num(final, nan=np.inf)
+    q1, median, q3 = (
+        float(np.quantile(ranked, q, method="inverted_cdf")) for q in (0.25, 0.5, 0.75)
+    )
+    return Summary(
+        q1=q1,
+        median=median,
+        q3=q3,
+        converged=float(converged(final, line_loss).mean()),
+        no_better_than_line=float(no_better_than_line(final, line_loss).mean()),
+        diverged=float(np.isnan(final).mean()),
+        runs=int(final.size),
+    )
+
+
+def summary_rows(
+    results: dict[str, EnsembleHistory], line_loss: np.ndarray | float
+) -> list[tuple[str, str, str, str, str, str]]:
+    """Table rows: activation, median, quartiles, converged, line-like, diverged."""
+    rows = []
+    for name, history in results.items():
+        s = summarize(history.final_loss, line_loss)
+        rows.append(
+            (
+                FACTS[name].label,
+                f"{s.median:.3g}",
+                f"{s.q1:.3g} to {s.q3:.3g}",
+                f"{100 * s.converged:.1f}%",
+                f"{100 * s.no_better_than_line:.1f}%",
+                f"{100 * s.diverged:.1f}%",
+            )
+        )
+    return rows
+
+
+#: Column titles for :func:`summary_rows`.
+SUMMARY_HEADERS = (
+    "activation",
+    "median loss",
+    "middle half (quartiles)",
+    "converged",
+    "no better than a line",
+    "diverged",
+)
+
+_STYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3))]
+
+
+def plot_final_loss_ecdf(
+    results: dict[str, EnsembleHistory],
+    line_loss: np.ndarray | float,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Axes:
+    """For each activation, the fraction of runs whose final loss is at most r times
+    the best line's, against r (log scale); the convergence threshold is marked.
+    """
+    ax = ax if ax is not None else plt.gca()
+    for i, (name, history) in enumerate(results.items()):
+        rel = np.sort(
+            np.nan_to_num(_relative(history.final_loss, line_loss), nan=np.inf)
+        )
+        fraction = np.arange(1, len(rel) + 1) / len(rel)
+        finite = np.isfinite(rel)
+        ax.step(
+            rel[finite],
+            fraction[finite],
+            where="post",
+            linestyle=_STYLES[i % len(_STYLES)],
+            label=FACTS[name].label,
+        )
+    ax.axvline(CONVERGED_RATIO, color="black", linewidth=0.8, linestyle=":")
+    ax.set_xscale("log")
+    ax.set_ylim(0.0, 1.0)
+    ax.set_xlabel("final loss / best line's loss")
+    ax.set_ylabel("fraction of runs at most this")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_median_loss(
+    results: dict[str, EnsembleHistory],
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Axes:
+    """Each activation's median loss over its runs at every epoch (log scale)."""
+    ax = ax if ax is not None else plt.gca()
+    for i, (name, history) in enumerate(results.items()):
+        median = np.median(np.nan_to_num(history.loss, nan=np.inf), axis=1)
+        ax.plot(
+            np.arange(1, len(median) + 1),
+            median,
+            linestyle=_STYLES[i % len(_STYLES)],
+            label=FACTS[name].label,
+        )
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("median loss")
+    if title:
+        ax.set_title(title)
+    return ax
