@@ -1,0 +1,456 @@
+"""How often does a network converge? Train many seeds at once and count.
+
+Run ``python -m examples.study --help`` for the options. For example::
+
+    python -m examples.study parabola --activation sigmoid --hidden 2 \\
+        --seeds 5000 --epochs 2000 --out results.csv --figure losses.png
+
+trains 5,000 copies of a 1-2-1 sigmoid network on the parabola (seeds 0 to 4999),
+writes one CSV row per seed, draws a histogram of the final losses and prints a
+summary. Each copy's final loss is classified by :func:`outcomes`:
+
+- ``converged``: the final loss is at most ``threshold`` times the variance of y
+  (the loss of always predicting the mean of y), that is R^2 >= 1 - threshold;
+- ``straight``: not converged, and the predictions at the training inputs lie on a
+  straight line: their mean squared distance from their own least-squares line is
+  at most 1% of the variance of y (the source's "if you get a straight line, the
+  network didn't converge");
+- ``other``: not converged and not straight (for instance still learning);
+- ``diverged``: the loss stopped being finite (see ``diverged_at``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import numpy as np
+
+from examples import _validate
+from examples.data import line_data, noisy_parabola, parabola
+
+# torch and matplotlib take seconds to import: the command line imports them only
+# once the cheap argument checks have passed, so a typo fails at once.
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from examples.ensemble import EnsembleHistory
+
+#: The data sets the command line trains on, by name: a short description each.
+TARGETS = {
+    "parabola": "x = -5..5, y = x^2 (examples.data.parabola)",
+    "noisy": "x = -5..5, y = (x + N(0, 1))^2 (examples.data.noisy_parabola)",
+    "line": "x = 1..6, y = 3x (examples.data.line_data)",
+}
+
+#: Outcomes in the order the summary lists them.
+OUTCOMES = ("converged", "straight", "other", "diverged")
+
+#: A copy is "straight" when its predictions are within this fraction of var(y)
+#: (in mean squared distance) of a straight line.
+STRAIGHT_TOLERANCE = 0.01
+
+CSV_COLUMNS = ("seed", "final_loss", "diverged_at", "converged", "outcome")
+
+
+def target_data(name: str, data_seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The data set ``name`` (one of :data:`TARGETS`) as ``(X, y)``.
+
+    >>> X, y = target_data("line")
+    >>> y.tolist()
+    [3.0, 6.0, 9.0, 12.0, 15.0, 18.0]
+    """
+    if name == "parabola":
+        return parabola()
+    if name == "noisy":
+        return noisy_parabola(seed=data_seed)
+    if name == "line":
+        return line_data()
+    raise ValueError(f"name must be one of {', '.join(TARGETS)}; got {name!r}")
+
+
+def outcomes(
+    history: EnsembleHistory,
+    X: Sequence[float] | np.ndarray,
+    y: Sequence[float] | np.ndarray,
+    threshold: float,
+) -> np.ndarray:
+    """Each copy's outcome, one of :data:`OUTCOMES` (see the module's docstring).
+
+    >>> from examples.ensemble import train_ensemble
+    >>> X, y = parabola()
+    >>> history = train_ensemble(X, y, sizes=(1, 2, 1), activations="sigmoid",
+    ...                          seeds=[0], lr=0.001, num_epochs=1)
+    >>> outcomes(history, X, y, threshold=0.25).tolist()
+    ['straight']
+    """
+    X_arr, y_arr = _validate.data_pair(X, y)
+    threshold = _validate.positive_number("threshold", threshold)
+    variance = float(np.var(y_arr))
+    final = history.final_loss
+    result = np.full(len(final), "other", dtype=object)
+    with np.errstate(invalid="ignore", over="ignore"):
+        predictions = history.predict(X_arr)  # (K, n)
+        line_basis = np.stack([X_arr, np.ones_like(X_arr)], axis=1)
+        coef, *_ = np.linalg.lstsq(line_basis, np.nan_to_num(predictions).T, rcond=None)
+        off_line = np.mean((line_basis @ coef - predictions.T) ** 2, axis=0)
+    result[off_line <= STRAIGHT_TOLERANCE * variance] = "straight"
+    result[final <= threshold * variance] = "converged"
+    result[history.diverged_at >= 0] = "diverged"
+    return result.astype(str)
+
+
+def summary(
+    history: EnsembleHistory, outcome: np.ndarray
+) -> tuple[list[tuple[str, int, str]], list[tuple[str, float]]]:
+    """The summary's two tables: copies per outcome, and final-loss quantiles.
+
+    The quantiles are over the copies that did not diverge.
+    """
+    counts = [
+        (name, int(np.sum(outcome == name)), f"{np.mean(outcome == name):.1%}")
+        for name in OUTCOMES
+    ]
+    finite = history.final_loss[history.diverged_at < 0]
+    levels = [("min", 0.0), ("q10", 0.1), ("q25", 0.25), ("median", 0.5)]
+    levels += [("q75", 0.75), ("q90", 0.9), ("max", 1.0)]
+    quantiles = (
+        [(label, float(np.quantile(finite, q))) for label, q in levels]
+        if len(finite)
+        else []
+    )
+    return counts, quantiles
+
+
+def plot_final_losses(
+    final_loss: np.ndarray,
+    threshold_loss: float | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """A histogram of the finite final losses on a log scale, optionally with the
+    convergence threshold drawn as a vertical line."""
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import NullFormatter
+
+    if ax is None:
+        ax = Figure().subplots()
+    finite = np.asarray(final_loss, dtype=np.float64)
+    finite = finite[np.isfinite(finite)]
+    positive = finite[finite > 0]
+    if len(positive):
+        low, high = positive.min(), positive.max()
+        if high <= low * 1.01:
+            low, high = low / 1.1, high * 1.1
+        bins = np.geomspace(low, high, 41)
+        ax.hist(np.clip(finite, low, None), bins=bins)
+        ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())
+    if threshold_loss is not None:
+        ax.axvline(threshold_loss, color="black", linestyle="--", label="threshold")
+        ax.legend()
+    ax.set_xlabel("final mean loss (log scale)")
+    ax.set_ylabel("copies (seeds)")
+    return ax
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr (exit status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+    def format_help(self) -> str:
+        for action in self._actions:
+            if action.dest == "activation":
+                action.help = action.help.replace(
+                    "ACTIVATION_NAMES", ", ".join(_activation_names())
+                )
+        return super().format_help()
+
+
+def _activation_names() -> list[str]:
+    """The names of examples.models.ACTIVATIONS (importing torch)."""
+    from examples.models import ACTIVATIONS
+
+    return sorted(ACTIVATIONS)
+
+
+def _number_type(
+    check: Callable[[str, float], float], kind: type
+) -> Callable[[str], float]:
+    def convert(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected {'an integer' if kind is int else 'a number'}, got {text!r}"
+            ) from None
+        try:
+            return check("value", value)
+        except ValueError as err:
+            raise argparse.ArgumentTypeError(str(err).replace("value ", "")) from None
+
+    convert.__name__ = kind.__name__  # argparse names the type in its messages
+    return convert
+
+
+_positive_int = _number_type(_validate.positive_int, int)
+_non_negative_int = _number_type(_validate.non_negative_int, int)
+_positive_float = _number_type(_validate.positive_number, float)
+_non_negative_float = _number_type(_validate.non_negative_number, float)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line's parser (``python -m examples.study --help``)."""
+    parser = _Parser(
+        prog="python -m examples.study",
+        description=(
+            "Train many seeds of a small fully connected network at once "
+            "(examples.ensemble.train_ensemble: per-sample SGD with momentum, "
+            "identical to examples.training.train_per_sample for each seed) and "
+            "report how often training converges."
+        ),
+        epilog=(
+            "Outcomes: 'converged' when the final loss is at most THRESHOLD times "
+            "the variance of y (the loss of predicting the mean of y), i.e. "
+            "R^2 >= 1 - THRESHOLD; 'straight' when not converged and the "
+            "predictions at the training inputs lie on a straight line (within "
+            f"{STRAIGHT_TOLERANCE:g} x var(y) in mean squared distance); 'other' when "
+            "neither; 'diverged' when the loss stopped being finite. "
+            "Errors in the arguments end the program with status 2 before any "
+            "training."
+        ),
+    )
+    parser.add_argument(
+        "target",
+        choices=list(TARGETS),
+        help="the data set: "
+        + "; ".join(f"{name}: {text}" for name, text in TARGETS.items()),
+    )
+    parser.add_argument(
+        "--activation",
+        nargs="+",
+        default=["sigmoid"],
+        metavar="NAME",
+        help="the hidden layers' activation, one name for all or one per hidden "
+        "layer; one of ACTIVATION_NAMES (default: sigmoid)",
+    )
+    parser.add_argument(
+        "--hidden",
+        nargs="+",
+        type=_positive_int,
+        default=[2],
+        metavar="WIDTH",
+        help="the widths of the hidden layers, e.g. '--hidden 10 10' for a "
+        "1-10-10-1 network (default: 2)",
+    )
+    parser.add_argument(
+        "--seeds",
+        type=_positive_int,
+        default=1000,
+        metavar="N",
+        help="how many seeds (copies) to train: FIRST_SEED .. FIRST_SEED + N - 1 "
+        "(default: 1000)",
+    )
+    parser.add_argument(
+        "--first-seed",
+        type=_non_negative_int,
+        default=0,
+        metavar="FIRST_SEED",
+        help="the first seed (default: 0)",
+    )
+    parser.add_argument(
+        "--epochs",
+        type=_positive_int,
+        default=2000,
+        metavar="N",
+        help="training epochs, each one step per sample in order (default: 2000)",
+    )
+    parser.add_argument(
+        "--lr",
+        type=_positive_float,
+        default=0.001,
+        help="learning rate of SGD (default: 0.001)",
+    )
+    parser.add_argument(
+        "--momentum",
+        type=_non_negative_float,
+        default=0.1,
+        help="momentum of SGD, PyTorch's convention (default: 0.1)",
+    )
+    parser.add_argument(
+        "--data-seed",
+        type=_non_negative_int,
+        default=0,
+        metavar="SEED",
+        help="seed of the noise draw of the 'noisy' target (default: 0)",
+    )
+    parser.add_argument(
+        "--threshold",
+        type=_positive_float,
+        default=0.25,
+        help="convergence criterion: a copy has converged when its final mean loss "
+        "is at most THRESHOLD x var(y) (default: 0.25, i.e. R^2 >= 0.75)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="CSV",
+        help="write one row per seed to this CSV file, with columns "
+        f"{', '.join(CSV_COLUMNS)} (diverged_at is -1 for copies that did not "
+        "diverge; final_loss is nan for those that did)",
+    )
+    parser.add_argument(
+        "--figure",
+        type=Path,
+        metavar="PNG",
+        help="save a histogram of the final losses to this PNG file",
+    )
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress bar on stderr",
+    )
+    return parser
+
+
+def _check_output(parser: argparse.ArgumentParser, option: str, path: Path) -> None:
+    """End with a usage error unless ``path`` can be written, before any training."""
+    if path.is_dir():
+        parser.error(f"{option} {path}: is a folder, not a file")
+    if not path.parent.is_dir():
+        parser.error(f"{option} {path}: the folder {path.parent} does not exist")
+    existed = path.exists()
+    try:
+        with path.open("a"):
+            pass
+    except OSError as err:
+        parser.error(f"{option} {path}: cannot write there ({err.strerror})")
+    if not existed:
+        path.unlink()
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse and check the arguments; usage errors exit with status 2."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if len(args.activation) not in (1, len(args.hidden)):
+        parser.error(
+            f"argument --activation: give one name or one per hidden layer "
+            f"({len(args.hidden)}), got {len(args.activation)}"
+        )
+    if args.figure is not None and args.figure.suffix.lower() != ".png":
+        parser.error(f"argument --figure: expected a .png path, got {args.figure}")
+    for option, path in (("--out", args.out), ("--figure", args.figure)):
+        if path is not None:
+            _check_output(parser, option, path)
+    names = _activation_names()
+    unknown = [name for name in args.activation if name not in names]
+    if unknown:
+        parser.error(
+            f"argument --activation: unknown activation {unknown[0]!r}; choose from "
+            f"{', '.join(names)}"
+        )
+    return args
+
+
+def write_csv(path: Path, history: EnsembleHistory, outcome: np.ndarray) -> None:
+    """One row per copy: seed, final_loss, diverged_at, converged, outcome."""
+    with path.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(CSV_COLUMNS)
+        for seed, loss, epoch, result in zip(
+            history.seeds.tolist(),
+            history.final_loss.tolist(),
+            history.diverged_at.tolist(),
+            outcome.tolist(),
+            strict=True,
+        ):
+            converged = "true" if result == "converged" else "false"
+            writer.writerow([seed, repr(loss), epoch, converged, result])
+
+
+def format_summary(
+    counts: list[tuple[str, int, str]], quantiles: list[tuple[str, float]]
+) -> str:
+    """The two summary tables as aligned plain text."""
+    lines = [f"{'outcome':<10} {'copies':>7} {'share':>7}"]
+    lines += [f"{name:<10} {count:>7d} {share:>7}" for name, count, share in counts]
+    if quantiles:
+        lines += ["", "final mean loss of the copies that did not diverge:"]
+        lines += ["  ".join(f"{label} {value:.4g}" for label, value in quantiles)]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the study the arguments describe; return the exit status."""
+    args = parse_args(argv)
+
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+    from tqdm import tqdm
+
+    from examples.ensemble import EnsembleTrainer
+    from examples.plotting import BOOK_STYLE
+
+    X, y = target_data(args.target, args.data_seed)
+    sizes = (1, *args.hidden, 1)
+    activations = args.activation
+    if len(activations) == 1:
+        activations = activations * len(args.hidden)
+    seeds = np.arange(args.first_seed, args.first_seed + args.seeds)
+    trainer = EnsembleTrainer(
+        X,
+        y,
+        sizes=sizes,
+        activations=activations,
+        seeds=seeds,
+        lr=args.lr,
+        momentum=args.momentum,
+    )
+    chunk = max(1, min(50, args.epochs // 100))
+    with tqdm(
+        total=args.epochs,
+        unit="epoch",
+        desc=f"{len(seeds)} seeds",
+        file=sys.stderr,
+        disable=args.quiet,
+    ) as bar:
+        while trainer.epochs_done < args.epochs:
+            step = min(chunk, args.epochs - trainer.epochs_done)
+            trainer.train(step)
+            bar.update(step)
+    history = trainer.history()
+    outcome = outcomes(history, X, y, args.threshold)
+
+    network = "-".join(map(str, sizes)) + " " + "/".join(activations)
+    print(
+        f"{args.target}: {network}, lr {args.lr:g}, momentum {args.momentum:g}, "
+        f"{args.epochs} epochs, seeds {seeds[0]}..{seeds[-1]}"
+    )
+    threshold_loss = args.threshold * float(np.var(y))
+    print(
+        f"converged: final loss <= {args.threshold:g} x var(y) = {threshold_loss:.4g}"
+    )
+    print(format_summary(*summary(history, outcome)))
+    if args.out is not None:
+        write_csv(args.out, history, outcome)
+        print(f"wrote {args.out}")
+    if args.figure is not None:
+        with mpl.rc_context(BOOK_STYLE):
+            figure = Figure(layout="constrained")
+            ax = plot_final_losses(
+                history.final_loss, threshold_loss, figure.subplots()
+            )
+            ax.set_title(f"{args.target}, {network}: {len(seeds)} seeds")
+            figure.savefig(args.figure)
+        print(f"wrote {args.figure}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,222 @@
+"""The study command line: its CSV against train_ensemble, and its usage errors."""
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from examples.data import noisy_parabola, parabola
+from examples.ensemble import train_ensemble
+from examples.study import OUTCOMES, main, outcomes, summary
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+def run_cli(*args, cwd):
+    """``python -m examples.study ARGS`` in a subprocess, on this tree's package."""
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    return subprocess.run(
+        [sys.executable, "-m", "examples.study", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def read_csv(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def assert_rows_match(rows, history, X, y, threshold):
+    expected = outcomes(history, X, y, threshold)
+    assert [int(r["seed"]) for r in rows] == history.seeds.tolist()
+    got_loss = np.array([float(r["final_loss"]) for r in rows])
+    # the CSV holds the exact float: same computation, same rounding
+    np.testing.assert_array_equal(got_loss, history.final_loss)
+    assert [int(r["diverged_at"]) for r in rows] == history.diverged_at.tolist()
+    assert [r["outcome"] for r in rows] == expected.tolist()
+    limit = threshold * np.var(y)
+    with np.errstate(invalid="ignore"):
+        converged = history.final_loss <= limit
+    assert [r["converged"] == "true" for r in rows] == converged.tolist()
+    assert {r["converged"] for r in rows} <= {"true", "false"}
+
+
+def test_happy_path_writes_what_train_ensemble_computes(tmp_path):
+    result = run_cli(
+        "parabola",
+        "--seeds", 20, "--first-seed", 3, "--epochs", 100, "--lr", 0.01,
+        "--out", "results.csv", "--figure", "losses.png",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "100/100" in result.stderr  # the progress bar reached the end
+    X, y = parabola()
+    history = train_ensemble(
+        X, y, sizes=(1, 2, 1), activations="sigmoid", seeds=range(3, 23),
+        lr=0.01, num_epochs=100, momentum=0.1,
+    )  # fmt: skip
+    rows = read_csv(tmp_path / "results.csv")
+    assert list(rows[0]) == [
+        "seed",
+        "final_loss",
+        "diverged_at",
+        "converged",
+        "outcome",
+    ]
+    assert_rows_match(rows, history, X, y, threshold=0.25)
+    found = {r["outcome"] for r in rows}
+    assert {"converged", "straight", "other"} <= found  # a meaningful mix
+    # the summary counts what the CSV holds
+    for name in OUTCOMES:
+        count = sum(r["outcome"] == name for r in rows)
+        assert f"\n{name:<10} {count:>7d} " in result.stdout
+    median = np.median([float(r["final_loss"]) for r in rows])
+    assert f"median {median:.4g}" in result.stdout
+    assert (tmp_path / "losses.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_noisy_target_with_divergence_and_per_layer_activations(tmp_path, capsys):
+    out = tmp_path / "noisy.csv"
+    status = main(
+        ["noisy", "--data-seed", "4", "--activation", "relu", "--hidden", "4",
+         "--seeds", "30", "--epochs", "60", "--lr", "0.01", "--threshold", "0.5",
+         "--out", str(out), "--quiet"]
+    )  # fmt: skip
+    assert status == 0
+    X, y = noisy_parabola(seed=4)
+    history = train_ensemble(
+        X, y, sizes=(1, 4, 1), activations="relu", seeds=range(30), lr=0.01,
+        num_epochs=60, momentum=0.1,
+    )  # fmt: skip
+    rows = read_csv(out)
+    assert_rows_match(rows, history, X, y, threshold=0.5)
+    diverged = [r for r in rows if r["outcome"] == "diverged"]
+    assert 0 < len(diverged) < len(rows)
+    assert all(
+        r["final_loss"] == "nan" and int(r["diverged_at"]) >= 0 for r in diverged
+    )
+    assert all(r["converged"] == "false" for r in diverged)
+    captured = capsys.readouterr()
+    assert captured.err == ""  # --quiet: no progress bar
+    assert f"\ndiverged   {len(diverged):>7d} " in captured.out
+
+    status = main(
+        ["parabola", "--activation", "sigmoid", "relu", "--hidden", "5", "3",
+         "--seeds", "4", "--epochs", "5", "--out", str(out), "--quiet"]
+    )  # fmt: skip
+    assert status == 0
+    X, y = parabola()
+    history = train_ensemble(
+        X, y, sizes=(1, 5, 3, 1), activations=["sigmoid", "relu"], seeds=range(4),
+        lr=0.001, num_epochs=5, momentum=0.1,
+    )  # fmt: skip
+    assert_rows_match(read_csv(out), history, X, y, threshold=0.25)
+    assert "1-5-3-1 sigmoid/relu" in capsys.readouterr().out
+
+
+def test_outcomes_classify_by_the_documented_criteria():
+    X, y = parabola()
+    history = train_ensemble(
+        X, y, sizes=(1, 2, 1), activations="sigmoid", seeds=range(6), lr=0.01,
+        num_epochs=100, momentum=0.1,
+    )  # fmt: skip
+    result = outcomes(history, X, y, threshold=0.25)
+    var = np.var(y)
+    predictions = history.predict(X)
+    for k, outcome in enumerate(result):
+        # distance of the predictions from their own least-squares line
+        slope, intercept = np.polyfit(X, predictions[k], 1)
+        off_line = np.mean((slope * X + intercept - predictions[k]) ** 2)
+        if history.final_loss[k] <= 0.25 * var:
+            assert outcome == "converged"
+        elif off_line <= 0.01 * var:
+            assert outcome == "straight"
+        else:
+            assert outcome == "other"
+    counts, quantiles = summary(history, result)
+    assert sum(count for _, count, _ in counts) == 6
+    assert dict(quantiles)["max"] == history.final_loss.max()
+
+
+def unwritable_path(tmp_path):
+    """A file path this process cannot write, even as root where possible."""
+    if os.geteuid() != 0:
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o500)
+        return locked / "results.csv"
+    if Path("/proc/version").exists():
+        return Path("/proc/version")  # procfs refuses writes, even root's
+    pytest.skip("no path is unwritable for root on this system")
+
+
+BAD = {
+    "zero seeds": ["parabola", "--seeds", "0"],
+    "negative seeds": ["parabola", "--seeds", "-5"],
+    "non-integer seeds": ["parabola", "--seeds", "ten"],
+    "negative first seed": ["parabola", "--first-seed", "-1"],
+    "zero epochs": ["parabola", "--epochs", "0"],
+    "negative lr": ["parabola", "--lr", "-0.1"],
+    "negative momentum": ["parabola", "--momentum", "-0.5"],
+    "zero width": ["parabola", "--hidden", "2", "0"],
+    "unknown activation": ["parabola", "--activation", "softsign"],
+    "activations for the wrong number of layers": [
+        "parabola",
+        "--hidden",
+        "2",
+        "2",
+        "2",
+        "--activation",
+        "relu",
+        "tanh",
+    ],  # fmt: skip
+    "unknown target": ["circle"],
+    "missing folder": ["parabola", "--out", "no/such/folder/results.csv"],
+    "output is a folder": ["parabola", "--out", "."],
+    "figure not png": ["parabola", "--figure", "losses.svg"],
+    "figure in a missing folder": ["parabola", "--figure", "nowhere/losses.png"],
+}
+
+
+@pytest.mark.parametrize("args", BAD.values(), ids=BAD.keys())
+def test_bad_arguments_end_with_one_line_and_status_2(args, tmp_path):
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("python -m examples.study: error:")
+    assert result.stdout == ""
+    assert list(tmp_path.iterdir()) == []  # nothing trained, nothing written
+
+
+def test_unwritable_output_is_refused_before_training(tmp_path):
+    path = unwritable_path(tmp_path)
+    result = run_cli(
+        "parabola", "--seeds", 3, "--epochs", 1, "--out", path, cwd=tmp_path
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert "cannot write" in result.stderr
+    assert result.stdout == ""
+
+
+def test_help_documents_every_option():
+    result = run_cli("--help", cwd=Path.cwd())
+    assert result.returncode == 0
+    for option in ["--activation", "--hidden", "--seeds", "--first-seed", "--epochs",
+                   "--lr", "--momentum", "--data-seed", "--threshold", "--out",
+                   "--figure", "--quiet", "parabola", "noisy", "line"]:  # fmt: skip
+        assert option in result.stdout
+    # the activation names come from examples.models.ACTIVATIONS
+    assert "gelu, identity, leaky_relu, relu, sigmoid, tanh" in " ".join(
+        result.stdout.split()
+    )
