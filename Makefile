@@ -7,15 +7,21 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# Exact versions and hashes of every package .venv gets; `make lock` refreshes it.
+LOCK := requirements/lock.txt
+# pip-tools and pip-audit, kept apart from the book's environment.
+TOOLS := .venv-tools
 
-.PHONY: html test venv
+.PHONY: html test venv lock audit serve lint clean clean-all
 
 venv: $(INSTALLED)
 
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python scripts/check_lock.py
 	touch $@
 
 html: $(INSTALLED)
@@ -24,3 +30,28 @@ html: $(INSTALLED)
 
 test: html
 	$(BIN)/python -m pytest -n 2
+
+# --- for authors and contributors (README: "For authors and contributors") ----------
+
+$(TOOLS)/.installed: requirements/tools.txt
+	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --require-hashes -r requirements/tools.txt
+	touch $@
+
+lock: $(TOOLS)/.installed  # UPGRADE=1 make lock: newest releases the ranges allow
+	bash scripts/lock.sh
+
+audit: $(TOOLS)/.installed
+	$(TOOLS)/bin/python scripts/audit.py
+
+serve: $(INSTALLED)  # PORT=8001 make serve for another port
+	$(BIN)/python scripts/serve.py
+
+lint: $(INSTALLED)
+	$(BIN)/pre-commit run --all-files
+
+clean:
+	rm -rf _build
+
+clean-all: clean
+	rm -rf $(VENV) $(TOOLS)

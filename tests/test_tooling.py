@@ -1,0 +1,211 @@
+"""The contributor tooling: the lock check, the pre-commit pins, the site's addresses,
+the audit's input and the GitHub workflows."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from packaging.requirements import Requirement
+from packaging.version import Version
+from sphinx.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = ROOT / ".github" / "workflows"
+
+
+def load_script(name: str):
+    """A module of scripts/, imported from its file (scripts/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+check_lock = load_script("check_lock")
+audit = load_script("audit")
+site_urls = load_script("site_urls")
+
+LOCK_TEXT = """\
+#    make lock
+#
+jupyter-book==1.0.4.post1 \\
+    --hash=sha256:0123
+    # via basics-of-ml-examples (pyproject.toml)
+torch==2.13.0+cpu \\
+    --hash=sha256:4567
+numpy==2.4.6 ; python_version >= "3.11" \\
+    --hash=sha256:89ab
+"""
+
+
+# --- the lock check ---------------------------------------------------------------
+
+
+def test_locked_versions_reads_every_pin_with_its_local_label():
+    pins = check_lock.locked_versions(LOCK_TEXT)
+    assert pins == {
+        "jupyter-book": Version("1.0.4.post1"),
+        "torch": Version("2.13.0+cpu"),
+        "numpy": Version("2.4.6"),
+    }
+
+
+def test_a_cpu_build_satisfies_an_exact_pin_of_its_release():
+    # pyproject pins torch==2.13.0; the lock holds the CPU build, 2.13.0+cpu.
+    pins = check_lock.locked_versions(LOCK_TEXT)
+    assert check_lock.stale_requirements([Requirement("torch==2.13.0")], pins) == []
+
+
+def test_missing_and_out_of_range_requirements_are_named():
+    pins = check_lock.locked_versions(LOCK_TEXT)
+    requirements = [
+        Requirement("playwright>=1.50"),
+        Requirement("Jupyter_Book>=2"),
+        Requirement("numpy>=1.26"),
+    ]
+    problems = check_lock.stale_requirements(requirements, pins)
+    assert problems == [
+        "playwright>=1.50: not in the lock",
+        "Jupyter_Book>=2: the lock pins 1.0.4.post1",
+    ]
+
+
+def test_project_requirements_take_the_dev_extra_and_markers():
+    pyproject = {
+        "project": {
+            "dependencies": ["numpy>=1.26", "colorama; sys_platform == 'win32'"],
+            "optional-dependencies": {
+                "dev": ["pytest>=8"],
+                "docs": ["furo"],
+            },
+        }
+    }
+    names = [r.name for r in check_lock.project_requirements(pyproject)]
+    expected = ["numpy", "pytest"]
+    if sys.platform == "win32":
+        expected.insert(1, "colorama")
+    assert names == expected
+
+
+def test_project_requirements_need_a_project_table():
+    with pytest.raises(ValueError, match="pyproject"):
+        check_lock.project_requirements({"tool": {}})
+
+
+def test_hook_pins_are_moved_to_the_locked_versions():
+    config = 'additional_dependencies: ["ruff==0.1.0", "other==3"]\n'
+    pins = {"ruff": Version("0.17.6")}
+    synced = check_lock.sync_hook_pins(config, pins)
+    assert synced == 'additional_dependencies: ["ruff==0.17.6", "other==3"]\n'
+
+
+def test_the_hooks_run_the_locked_ruff_and_codespell():
+    lock = check_lock.locked_versions((ROOT / "requirements" / "lock.txt").read_text())
+    hooks = check_lock.hook_pins((ROOT / ".pre-commit-config.yaml").read_text())
+    assert {"ruff", "codespell"} <= hooks.keys()
+    for name, version in hooks.items():
+        assert Version(version) == lock[name], f"{name}: run `make lock`"
+
+
+# --- make audit -------------------------------------------------------------------
+
+
+def test_audit_asks_about_public_releases_without_local_labels():
+    assert audit.public_pins(LOCK_TEXT) == [
+        "jupyter-book==1.0.4.post1",
+        "torch==2.13.0",
+        "numpy==2.4.6",
+    ]
+
+
+# --- the site's addresses ---------------------------------------------------------
+
+
+def test_site_path_is_the_path_of_the_base_url():
+    assert site_urls.site_path("https://owner.github.io/basics-of-ml/") == (
+        "/basics-of-ml/"
+    )
+    assert site_urls.site_path("https://book.example.org/") == "/"
+
+
+@pytest.mark.parametrize(
+    "baseurl", ["/basics-of-ml/", "owner.github.io/x/", "https://owner.github.io/x"]
+)
+def test_a_base_url_that_is_not_absolute_or_lacks_its_slash_fails(baseurl):
+    with pytest.raises(ConfigError, match="html.baseurl"):
+        site_urls.site_path(baseurl)
+
+
+def test_the_configured_base_url_is_valid():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert site_urls.site_path(config["html"]["baseurl"]).startswith("/")
+
+
+# --- the GitHub workflows ---------------------------------------------------------
+
+
+def workflows() -> dict[str, dict]:
+    return {p.name: yaml.safe_load(p.read_text()) for p in WORKFLOWS.glob("*.yml")}
+
+
+def run_steps(workflow: dict):
+    for job in workflow["jobs"].values():
+        for step in job.get("steps", []):
+            if "run" in step:
+                yield step
+
+
+def test_every_shell_step_fails_on_the_first_error():
+    for name, workflow in workflows().items():
+        assert workflow["defaults"]["run"]["shell"] == "bash", name
+        for step in run_steps(workflow):
+            assert step["run"].lstrip().startswith("set -eo pipefail"), (name, step)
+
+
+def test_no_workflow_runs_untrusted_code_with_secrets():
+    for name, workflow in workflows().items():
+        triggers = workflow[True]  # YAML 1.1 reads the key `on` as True
+        assert "pull_request_target" not in triggers, name
+        assert workflow["permissions"] == {"contents": "read"}, name
+
+
+def test_ci_runs_the_tests_on_pushes_and_pull_requests():
+    ci = workflows()["ci.yml"]
+    assert {"push", "pull_request"} <= set(ci[True])
+    commands = " ".join(step["run"] for step in run_steps(ci))
+    assert ".ci/run" in commands or "make test" in commands
+
+
+def test_the_execution_cache_is_keyed_on_every_input_without_fallback():
+    inputs = ["book/**", "src/**", "requirements/lock.txt", "_config.yml"]
+    for name in ("ci.yml", "pages.yml"):
+        steps = [
+            step
+            for job in workflows()[name]["jobs"].values()
+            for step in job["steps"]
+            if step.get("uses", "").startswith("actions/cache@")
+            and step["with"]["path"] == "_build/.jupyter_cache"
+        ]
+        assert len(steps) == 1, name
+        key = steps[0]["with"]["key"]
+        hashed = re.search(r"hashFiles\((.*)\)", key).group(1)
+        for pattern in inputs:
+            assert f"'{pattern}'" in hashed, (name, pattern)
+        assert "restore-keys" not in steps[0]["with"], name
+
+
+def test_pages_deploys_the_built_site_from_main_only():
+    pages = workflows()["pages.yml"]
+    assert pages[True]["push"]["branches"] == ["main"]
+    assert pages["concurrency"]["cancel-in-progress"] is False
+    build, deploy = pages["jobs"]["build"], pages["jobs"]["deploy"]
+    upload = [s for s in build["steps"] if "upload-pages-artifact" in s.get("uses", "")]
+    assert upload[0]["with"]["path"] == "_build/html"
+    assert deploy["needs"] == "build"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
