@@ -8,15 +8,21 @@ exactly ``mlp(sizes, activations, seed=seeds[k])`` trained by ``train_per_sample
 (per-sample SGD with PyTorch's momentum, samples in order), up to float32 rounding.
 
 The forward and backward passes are written out by hand (batched matrix products and
-the activations' own backward kernels), so each step is a fixed, short list of
-in-place tensor operations on preallocated buffers:
+the activations' own backward kernels), so each step is a fixed, short list of tensor
+operations writing into preallocated buffers:
 
-- each layer's weight and bias live together in one block ``(K, out, in + 1)``, the
-  bias as a last column, and each layer's input carries a constant 1 as a last row,
-  so one batched product gives ``weight @ a + bias``;
-- the momentum buffer takes the gradient in the same product
-  (``buf = momentum * buf + grad``, :func:`torch.baddbmm`), and one ``add_`` over all
-  parameters of all copies applies ``p -= lr * buf``.
+- copy ``k``'s layer has weight ``(out, in)`` and bias ``(out, 1)``; stacked, they are
+  ``(K, out, in)`` and ``(K, out, 1)``, and one :func:`torch.baddbmm` gives
+  ``bias + weight @ a`` for every copy;
+- every parameter, gradient and momentum buffer of every copy is a view into one of
+  three flat tensors, so the optimiser's step is three operations in all, the ones
+  :class:`torch.optim.SGD` performs on each parameter:
+  ``buf.mul_(momentum).add_(grad)`` and ``param.add_(buf, alpha=-lr)``.
+
+Copies differ from ``train_per_sample`` only in the last bits: wider layers sum their
+products in another order, and with many copies PyTorch's vectorised kernels (for
+instance the sigmoid's) round some results differently from its scalar ones. (With a
+few copies of the 1-2-1 network, nothing differs at all.)
 """
 
 from __future__ import annotations
@@ -136,10 +142,10 @@ class _Activation:
             )
         elif isinstance(module, nn.GELU):
             approximate = module.approximate
-            # gelu's out= variant leaves a non-contiguous ``out`` untouched (torch
-            # 2.13, CPU), and the activations are written into strided views.
-            self.forward = lambda z, out: out.copy_(
-                aten.gelu(z, approximate=approximate)
+            # out must be contiguous: gelu.out leaves a strided ``out`` untouched
+            # (torch 2.13, CPU); the buffers here are contiguous.
+            self.forward = lambda z, out: aten.gelu.out(
+                z, approximate=approximate, out=out
             )
             self.backward = lambda grad, z, a, out: aten.gelu_backward.grad_input(
                 grad, z, approximate=approximate, grad_input=out
@@ -206,29 +212,43 @@ def _check_targets(
     return X_arr, np.broadcast_to(y_vec, (num_copies, len(y_vec)))
 
 
-def _initial_blocks(sizes: tuple[int, ...], seeds: np.ndarray) -> list[torch.Tensor]:
-    """Each layer's ``(K, out, in + 1)`` block of weights and bias (last column).
+def _initial_parameters(
+    sizes: tuple[int, ...], seeds: np.ndarray
+) -> list[torch.Tensor]:
+    """Every copy's initial parameters: ``[weight1, bias1, weight2, bias2, ...]``.
 
-    Draws what :func:`examples.models.mlp` draws for each seed, in the same order
-    from the same generator: per layer, the weight then the bias, uniform on
+    Weights are ``(K, out, in)``, biases ``(K, out, 1)``. Draws what
+    :func:`examples.models.mlp` draws for each seed, in the same order from the same
+    generator: per layer, the weight then the bias, uniform on
     ``[-1/sqrt(fan_in), 1/sqrt(fan_in)]``.
     """
-    blocks = [
-        torch.empty(len(seeds), fan_out, fan_in + 1)
-        for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True)
-    ]
+    K = len(seeds)
+    params = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+        params += [torch.empty(K, fan_out, fan_in), torch.empty(K, fan_out, 1)]
     for k, seed in enumerate(seeds.tolist()):
         generator = torch.Generator().manual_seed(seed)
-        for block in blocks:
-            fan_out, fan_in = block.shape[1], block.shape[2] - 1
-            bound = 1.0 / math.sqrt(fan_in)
-            weight = torch.empty(fan_out, fan_in).uniform_(
+        for weight, bias in zip(params[::2], params[1::2], strict=True):
+            bound = 1.0 / math.sqrt(weight.shape[2])
+            draw = torch.empty(weight.shape[1:]).uniform_(
                 -bound, bound, generator=generator
             )
-            bias = torch.empty(fan_out).uniform_(-bound, bound, generator=generator)
-            block[k, :, :fan_in] = weight
-            block[k, :, fan_in] = bias
-    return blocks
+            weight[k] = draw
+            draw = torch.empty(bias.shape[1]).uniform_(
+                -bound, bound, generator=generator
+            )
+            bias[k, :, 0] = draw
+    return params
+
+
+def _views(flat: torch.Tensor, shapes: list[torch.Size]) -> list[torch.Tensor]:
+    """Consecutive views of ``flat`` with the given shapes."""
+    views, start = [], 0
+    for shape in shapes:
+        size = math.prod(shape)
+        views.append(flat[start : start + size].view(shape))
+        start += size
+    return views
 
 
 class EnsembleTrainer:
@@ -272,49 +292,49 @@ class EnsembleTrainer:
         )
         self._acts = [_Activation(name) for name in self.activations]
 
-        # Parameters and momentum buffers: one flat tensor each, viewed per layer.
-        blocks = _initial_blocks(self.sizes, self.seeds)
-        self._theta = torch.cat([b.reshape(-1) for b in blocks])
+        # Parameters, gradients and momentum buffers: one flat tensor each, viewed
+        # per layer as weight (K, out, in) and bias (K, out, 1).
+        initial = _initial_parameters(self.sizes, self.seeds)
+        shapes = [p.shape for p in initial]
+        self._theta = torch.cat([p.reshape(-1) for p in initial])
+        self._grad = torch.zeros_like(self._theta)
         self._buf = torch.zeros_like(self._theta)
-        self._params = self._views(self._theta, blocks)
-        self._bufs = self._views(self._buf, blocks)
+        self._params = _views(self._theta, shapes)
+        self._grads = _views(self._grad, shapes)
+        self._bufs = _views(self._buf, shapes)
+        # weights, biases, and their gradients, each a list over the layers
+        self._layers = (
+            self._params[::2],
+            self._params[1::2],
+            self._grads[::2],
+            self._grads[1::2],
+        )
 
         K = num_copies
         self._n = len(X_arr)
-        # Each sample's input with the constant 1 the bias multiplies: (K, 2, 1).
-        x_aug = torch.ones(self._n, K, 2, 1)
-        x_aug[:, :, 0, 0] = torch.tensor(X_arr, dtype=torch.float32)[:, None]
-        # Each sample's targets, (K, 1, 1).
+        self._x = X_arr.tolist()  # the first layer's weight gradient is delta * x
+        x_col = torch.tensor(X_arr, dtype=torch.float32).reshape(-1, 1, 1, 1)
+        x_col = x_col.expand(self._n, K, 1, 1).contiguous()  # (n, K, 1, 1)
         y_t = torch.tensor(np.ascontiguousarray(y_arr.T), dtype=torch.float32)
-        self._y = list(y_t.reshape(self._n, K, 1, 1).contiguous())
-        # Per hidden layer: pre-activation z, and the activation with a row of ones.
+        self._y = list(y_t.reshape(self._n, K, 1, 1))
         widths = self.sizes[1:-1]
-        self._z = [torch.empty(K, w, 1) for w in widths]
-        a_aug = [torch.ones(K, w + 1, 1) for w in widths]
-        self._a = [a[:, :-1] for a in a_aug]
-        self._grad_a = [torch.zeros(K, w, 1) for w in widths]  # d loss / d a
-        self._delta = [torch.empty(K, w, 1) for w in widths]  # d loss / d z
-        # Per sample, each layer's input and its transpose (the weight gradient is
-        # delta @ input^T); views, built once.
-        self._inputs = [[x] + a_aug for x in x_aug]
-        self._inputs_t = [[t.transpose(1, 2) for t in ins] for ins in self._inputs]
-        # W^T without the bias column sends the gradient to the layer below.
-        self._weights_t = [p[:, :, :-1].transpose(1, 2) for p in self._params]
+        self._z = [torch.empty(K, w, 1) for w in widths]  # pre-activations
+        self._a = [torch.empty(K, w, 1) for w in widths]  # activations
+        self._grad_a = [torch.empty(K, w, 1) for w in widths]  # d loss / d a
+        # Per sample, each layer's input; the transposed activations (K, 1, w) for
+        # the weight gradients delta @ a^T; each weight's transpose (K, in, out) to
+        # send the gradient to the layer below. All views, built once.
+        self._inputs = [[x] + self._a for x in x_col]
+        self._a_t = [a.transpose(1, 2) for a in self._a]
+        self._weights_t = [w.transpose(1, 2) for w in self._params[::2]]
         self._out = torch.empty(K, 1, 1)  # y_hat
         self._diff = torch.empty(K, 1, 1)  # y_hat - y
+        self._sq = torch.empty(K, 1, 1)  # (y_hat - y)^2
         self._epoch_loss = torch.zeros(K, 1, 1)
         self._losses: list[torch.Tensor] = []  # float32 (epochs, K) per train()
         self.diverged_at = np.full(K, -1, dtype=np.int64)
-        self._frozen: dict[int, list[torch.Tensor]] = {}  # k -> its final blocks
+        self._frozen: dict[int, list[torch.Tensor]] = {}  # k -> its final parameters
         self.epochs_done = 0
-
-    @staticmethod
-    def _views(flat: torch.Tensor, blocks: list[torch.Tensor]) -> list[torch.Tensor]:
-        views, start = [], 0
-        for block in blocks:
-            views.append(flat[start : start + block.numel()].view(block.shape))
-            start += block.numel()
-        return views
 
     @property
     def num_copies(self) -> int:
@@ -338,31 +358,38 @@ class EnsembleTrainer:
 
     def _step(self, i: int) -> None:
         """One SGD step of every copy on sample ``i``: forward, backward, update."""
-        params, bufs, acts = self._params, self._bufs, self._acts
-        z, a, grad_a, delta = self._z, self._a, self._grad_a, self._delta
-        # Each layer's input (with its row of ones) and its transpose.
-        inputs, inputs_t = self._inputs[i], self._inputs_t[i]
-        beta = self.momentum
+        weights, biases, grad_w, grad_b = self._layers
+        acts, z, a, grad_a = self._acts, self._z, self._a, self._grad_a
+        inputs = self._inputs[i]
+        # forward: z = bias + weight @ input, a = activation(z)
         for layer, act in enumerate(acts):
-            torch.bmm(params[layer], inputs[layer], out=z[layer])
+            torch.baddbmm(biases[layer], weights[layer], inputs[layer], out=z[layer])
             act.forward(z[layer], a[layer])
-        torch.bmm(params[-1], inputs[-1], out=self._out)
+        torch.baddbmm(biases[-1], weights[-1], inputs[-1], out=self._out)
         torch.sub(self._out, self._y[i], out=self._diff)
-        self._epoch_loss.addcmul_(self._diff, self._diff)
-        # d loss / d y_hat = 2 * diff. The 2 rides on alpha: a power of two, so the
-        # products round exactly as they would with 2 * diff.
-        bufs[-1].baddbmm_(self._diff, inputs_t[-1], beta=beta, alpha=2.0)
-        upstream, scale = self._diff, 2.0
-        for layer in range(len(acts) - 1, -1, -1):
-            # d loss / d a = W^T upstream (the weights before this step's update)
-            g = grad_a[layer]
-            g.baddbmm_(self._weights_t[layer + 1], upstream, beta=0.0, alpha=scale)
-            acts[layer].backward(g, z[layer], a[layer], delta[layer])
-            # buf = momentum * buf + d loss / d (weight | bias)
-            bufs[layer].baddbmm_(delta[layer], inputs_t[layer], beta=beta)
-            upstream, scale = delta[layer], 1.0
-        # p -= lr * buf, for every parameter of every copy at once
-        self._theta.add_(self._buf, alpha=-self.lr)
+        # the sample's loss, added as train_per_sample adds it (addcmul_ would fuse
+        # the multiply and the add and round once, not twice)
+        self._epoch_loss.add_(torch.mul(self._diff, self._diff, out=self._sq))
+        # backward. The bias gradient is delta = d loss / d z itself, so each delta
+        # is written straight into its bias's slot of the flat gradient.
+        delta = torch.mul(self._diff, 2.0, out=grad_b[-1])  # d (y_hat - y)^2 / d y_hat
+        for layer in range(len(acts), -1, -1):
+            if layer < len(acts):
+                torch.bmm(self._weights_t[layer + 1], delta, out=grad_a[layer])
+                delta = acts[layer].backward(
+                    grad_a[layer], z[layer], a[layer], grad_b[layer]
+                )
+            # d loss / d weight = delta @ input^T
+            if layer:
+                torch.mul(delta, self._a_t[layer - 1], out=grad_w[layer])
+            else:
+                torch.mul(delta, self._x[i], out=grad_w[0])
+        # the optimiser's step, for every parameter of every copy at once
+        if self.momentum:
+            self._buf.mul_(self.momentum).add_(self._grad)
+            self._theta.add_(self._buf, alpha=-self.lr)
+        else:
+            self._theta.add_(self._grad, alpha=-self.lr)
 
     def _check_divergence(self, epoch_loss: torch.Tensor, epoch: int) -> None:
         """Mark copies whose epoch loss is not finite; freeze them at their state."""
@@ -375,9 +402,9 @@ class EnsembleTrainer:
                 self._frozen[k] = [p[k].clone() for p in self._params]
         # Park the diverged copies at zero: their arithmetic stays finite and cheap
         # and, copies being independent, cannot reach the others anyway.
-        for p, b in zip(self._params, self._bufs, strict=True):
-            p[bad] = 0.0
-            b[bad] = 0.0
+        for views in (self._params, self._grads, self._bufs):
+            for view in views:
+                view[bad] = 0.0
 
     def history(self) -> EnsembleHistory:
         """The losses so far and every copy's current parameters."""
@@ -387,18 +414,18 @@ class EnsembleTrainer:
         for k, epoch in enumerate(self.diverged_at.tolist()):
             if epoch >= 0:
                 loss[epoch:, k] = np.nan
-        blocks = [p.clone() for p in self._params]
+        params = [p.clone() for p in self._params]
         for k, frozen in self._frozen.items():
-            for block, saved in zip(blocks, frozen, strict=True):
-                block[k] = saved
+            for param, saved in zip(params, frozen, strict=True):
+                param[k] = saved
         return EnsembleHistory(
             seeds=self.seeds.copy(),
             loss=loss,
             diverged_at=self.diverged_at.copy(),
             sizes=self.sizes,
             activations=self.activations,
-            weights=tuple(b[:, :, :-1].contiguous().numpy() for b in blocks),
-            biases=tuple(b[:, :, -1].contiguous().numpy() for b in blocks),
+            weights=tuple(w.numpy() for w in params[::2]),
+            biases=tuple(b[:, :, 0].contiguous().numpy() for b in params[1::2]),
         )
 
 
