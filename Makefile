@@ -55,3 +55,9 @@ clean:
 
 clean-all: clean
 	rm -rf $(VENV) $(TOOLS)
+
+# Time one seed trained alone against a thousand trained at once (README: "Many seeds
+# at once"); prints `name: value` lines.
+.PHONY: bench-train
+bench-train: $(INSTALLED)
+	PYTHONPATH=src $(BIN)/python scripts/bench_train.py
