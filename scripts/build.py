@@ -1,76 +1,329 @@
-"""Build the book strictly: any warning, failing cell or missing module fails it.
+"""Build the book strictly and incrementally, without ever showing stale outputs.
 
-Two traps of an incremental Jupyter Book build are closed here:
+``make html`` runs this script. It works in three steps:
 
-* jupyter-cache keys on the text of code cells only, so an edit to ``src/examples``
-  would leave old outputs on the page. When the package or the pinned dependencies
-  change, the execution cache is dropped and every page is re-read.
-* ``-W`` only sees warnings of pages Sphinx re-reads, so after a failed build the next
-  one re-reads every page instead of passing the pages that did not change.
+1. **Nothing changed?** A fingerprint of every input (each file of the repository,
+   the installed distributions, the interpreter) is compared with the one of the last
+   successful build; if they match, the site is up to date and Sphinx is not started.
+2. **Execute what is stale, in parallel.** jupyter-cache keys a chapter on the text of
+   its code cells only, so an edit to ``src/examples`` would leave old outputs on the
+   page. Here each chapter gets a dependency key (``book_deps``): its code cells, the
+   source of every module of the examples package it imports, transitively (static
+   ``ast`` analysis), and the environment (pins, lock file, installed versions). A
+   chapter whose cache record does not carry its current key is executed, two at a
+   time (``book_exec``), read and run exactly as MyST-NB would, and stored in the
+   jupyter-cache under MyST-NB's own hash, with the key and its execution time. Its
+   doctree is dropped so that Sphinx re-reads the page. Prose edits execute nothing.
+3. **Sphinx**, strict (``-W -n --keep-going``): every notebook is a cache hit. Every
+   page is re-written (cheap), so a cross-reference broken by an edit of another page
+   still fails the build; after a failed build every page is also re-read, so the
+   next build cannot pass by skipping the pages that failed.
+
+A failing cell or a missing module fails the build before Sphinx runs, with the
+cell and traceback; its stale outputs are removed from the cache, so every later
+build executes it again until it passes. The last lines printed summarise each
+chapter: executed or served from the cache, and its execution time.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import shutil
+import argparse
+import json
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import book_deps  # noqa: E402
+import book_exec  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
-FINGERPRINT = BUILD / ".inputs-fingerprint"
-FAILED = BUILD / ".last-build-failed"
+STATE = BUILD / ".book-exec"
+STAMP = STATE / "stamp"
+FAILED = STATE / "last-build-failed"
+REPORT = STATE / "last-build.json"
+DOCTREES = BUILD / ".doctrees"
+HTML = BUILD / "html"
 
 
-def inputs_fingerprint() -> str:
-    """A hash of everything the executed outputs depend on besides the cells."""
-    digest = hashlib.sha256()
-    files = sorted((ROOT / "src" / "examples").rglob("*.py"))
-    files += [ROOT / "pyproject.toml"]
-    for path in files:
-        digest.update(str(path.relative_to(ROOT)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+def say(message: str = "") -> None:
+    print(message, flush=True)
 
 
-def main() -> int:
-    fingerprint = inputs_fingerprint()
-    full = (
-        FAILED.exists()
-        or not FINGERPRINT.exists()
-        or (FINGERPRINT.read_text() != fingerprint)
+# --- step 2: execute the stale chapters ---------------------------------------------
+
+
+class Chapter:
+    """A notebook page of the book, with what decides whether its outputs are stale."""
+
+    def __init__(
+        self, docname, path, nb, deps, cache_hash, key, record, options, merge_streams
+    ):
+        self.docname = docname
+        self.path = path
+        self.nb = nb
+        self.deps = deps
+        self.cache_hash = cache_hash
+        self.key = key
+        self.record = record  # the cache record for the current cells, if any
+        self.options = options  # (timeout, allow_errors) or None: not ours to execute
+        self.merge_streams = merge_streams  # MyST-NB merges the stream outputs
+        self.status = "cached"
+        self.seconds = record.data.get("execution_seconds") if record else None
+        self.error: str | None = None
+
+    @property
+    def stale(self) -> bool:
+        if self.options is None:
+            return False
+        return self.record is None or self.record.data.get("dependency_key") != self.key
+
+
+def _exec_options(config: dict, nb, path: Path):
+    """``(timeout, allow_errors)`` MyST-NB would use for ``nb``, or None when MyST-NB
+    would not execute it with the cache (excluded, or another mode set per file)."""
+    execute = config.get("execute") or {}
+    overrides = nb.metadata.get("mystnb", {}) or {}
+    mode = overrides.get("execution_mode", execute.get("execute_notebooks", "auto"))
+    if mode != "cache":
+        return None
+    patterns = overrides.get(
+        "execution_excludepatterns", execute.get("exclude_patterns") or []
     )
-    if full:
-        shutil.rmtree(BUILD / ".jupyter_cache", ignore_errors=True)
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    cmd = [
-        str(jupyter_book),
-        "build",
-        str(ROOT),
-        "--path-output",
-        str(ROOT),
-        "-W",
-        "-n",
-        "--keep-going",
+    if any(Path(path.as_posix()).match(p) for p in patterns):
+        return None
+    timeout = overrides.get("execution_timeout", execute.get("timeout", 30))
+    allow = overrides.get("execution_allow_errors", execute.get("allow_errors", False))
+    return timeout, allow
+
+
+def analyse(config: dict, cache) -> list[Chapter]:
+    """Every notebook page, with its dependency key and cache record."""
+    md_config = book_deps.md_parser_config(config)
+    index = book_deps.PackageIndex(ROOT / "src")
+    found = []
+    for docname, path in book_deps.notebook_pages(ROOT):
+        nb = book_deps.read_notebook(path, md_config)
+        deps = book_deps.analyse_chapter(ROOT, docname, path, nb, index)
+        found.append((docname, path, nb, deps))
+    external = set().union(*(deps.external for *_, deps in found))
+    env_key, _ = book_deps.environment_key(ROOT, external)
+    sphinx_config = (config.get("sphinx") or {}).get("config") or {}
+    merge_streams = bool(sphinx_config.get("nb_merge_streams", False))
+    chapters = []
+    for docname, path, nb, deps in found:
+        _, cache_hash = cache.create_hashed_notebook(nb)
+        try:
+            record = cache.match_cache_notebook(nb)
+        except KeyError:
+            record = None
+        key = deps.key(ROOT, cache_hash, env_key)
+        options = _exec_options(config, nb, path)
+        merge = (nb.metadata.get("mystnb", {}) or {}).get(
+            "merge_streams", merge_streams
+        )
+        chapters.append(
+            Chapter(docname, path, nb, deps, cache_hash, key, record, options, merge)
+        )
+    return chapters
+
+
+def _previous_seconds(cache, path: Path) -> float:
+    """How long the chapter took last time (any version), to start long ones first."""
+    uri = str(path.absolute())
+    times = [
+        r.data.get("execution_seconds") or 0.0
+        for r in cache.list_cache_records()
+        if r.uri == uri
     ]
+    return max(times) if times else float("inf")
+
+
+def execute_stale(chapters: list[Chapter], cache, workers: int) -> bool:
+    """Execute the stale chapters and cache them; True if all succeeded."""
+    from jupyter_cache.base import CacheBundleIn
+
+    stale = [c for c in chapters if c.stale]
+    stale.sort(key=lambda c: -_previous_seconds(cache, c.path))
+    if not stale:
+        say("[book] every chapter's outputs are up to date: nothing to execute")
+        return True
+    say(
+        f"[book] executing {len(stale)} of {len(chapters)} chapters, "
+        f"{min(workers, len(stale))} at a time: " + ", ".join(c.docname for c in stale)
+    )
+    by_name = {c.docname: c for c in stale}
+    jobs = [
+        book_exec.Job(c.docname, c.path, c.nb, c.options[0], c.options[1])
+        for c in stale
+    ]
+
+    def done(outcome: book_exec.Outcome) -> None:
+        state = "done" if outcome.ok else "FAILED"
+        say(f"[book]   {outcome.job.docname}: {state} in {outcome.seconds:.1f} s")
+
+    outcomes = book_exec.execute_all(jobs, workers=workers, on_done=done)
+    for outcome in outcomes:
+        chapter = by_name[outcome.job.docname]
+        chapter.seconds = outcome.seconds
+        uri = str(chapter.path.absolute())
+        if outcome.ok:
+            book_exec.normalise(chapter.nb, chapter.merge_streams)
+            record = cache.cache_notebook_bundle(
+                CacheBundleIn(
+                    chapter.nb,
+                    uri,
+                    data={
+                        "execution_seconds": outcome.seconds,
+                        "dependency_key": chapter.key,
+                        "modules": chapter.deps.modules,
+                    },
+                ),
+                check_validity=False,
+                overwrite=True,
+            )
+            for old in cache.list_cache_records():  # earlier versions of the page
+                if old.uri == uri and old.pk != record.pk:
+                    cache.remove_cache(old.pk)
+            chapter.status = "executed"
+            # make Sphinx re-read the page (its doctree holds the old outputs)
+            (DOCTREES / f"{chapter.docname}.doctree").unlink(missing_ok=True)
+        else:
+            chapter.status = "FAILED"
+            chapter.error = outcome.error
+            if chapter.record is not None:  # never serve the outputs of old inputs
+                cache.remove_cache(chapter.record.pk)
+    return all(o.ok for o in outcomes)
+
+
+# --- step 3: Sphinx ------------------------------------------------------------------
+
+
+def run_sphinx(full: bool) -> tuple[int, list[str]]:
+    """Run the strict Jupyter Book build; returns its exit code and the pages MyST-NB
+    executed itself (none, unless a page is outside this script's execution)."""
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    cmd = [str(jupyter_book), "build", str(ROOT), "--path-output", str(ROOT)]
+    cmd += ["-W", "-n", "--keep-going"]
     if full:
         cmd.append("--all")
-    BUILD.mkdir(exist_ok=True)
-    FAILED.touch()  # removed only if this build succeeds
-    # The kernel imports the examples package of *this* tree, even from a copy of the
-    # repository whose editable install points elsewhere (an absolute path: the kernel
-    # runs in book/).
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(ROOT / "src"), env.get("PYTHONPATH", "")) if p
+    executed_by_sphinx = []
+    with subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
+    ) as proc:
+        for line in proc.stdout:
+            sys.stdout.write(line)
+            if "Executing notebook" in line:
+                executed_by_sphinx.append(line.split(":")[0].strip())
+        sys.stdout.flush()
+    return proc.returncode, executed_by_sphinx
+
+
+def force_rewrite_of_every_page() -> None:
+    """Sphinx writes only the pages it re-read; removing the others' HTML makes it
+    write them too (no re-read, no execution), re-resolving their references."""
+    for docname in book_deps.toc_docnames(ROOT):
+        (HTML / f"{docname}.html").unlink(missing_ok=True)
+
+
+# --- the whole build ------------------------------------------------------------------
+
+
+def summary(chapters: list[Chapter]) -> None:
+    if not chapters:
+        return
+    width = max(len(c.docname) for c in chapters)
+    say(f"[book] {'chapter'.ljust(width)}  {'status':10} seconds")
+    for c in chapters:
+        seconds = f"{c.seconds:7.1f}" if c.seconds is not None else "      -"
+        status = c.status if c.options is not None else "by Sphinx"
+        say(f"[book] {c.docname.ljust(width)}  {status:10} {seconds}")
+
+
+def write_report(chapters, sphinx_ran: bool, sphinx_executed, ok: bool) -> None:
+    STATE.mkdir(parents=True, exist_ok=True)
+    report = {
+        "succeeded": ok,
+        "sphinx_ran": sphinx_ran,
+        "executed": [c.docname for c in chapters if c.status == "executed"],
+        "cached": [c.docname for c in chapters if c.status == "cached"],
+        "failed": [c.docname for c in chapters if c.status == "FAILED"],
+        "executed_by_sphinx": sphinx_executed,
+        "seconds": {c.docname: c.seconds for c in chapters},
+        "modules": {c.docname: c.deps.modules for c in chapters},
+    }
+    REPORT.write_text(json.dumps(report, indent=1), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--workers", type=int, default=2, help="chapters executed at once (2)"
     )
-    result = subprocess.run(cmd, cwd=ROOT, env=env)
-    if result.returncode == 0:
-        FAILED.unlink()
-        FINGERPRINT.write_text(fingerprint)
-    return result.returncode
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    book_exec.configure_environment(ROOT / "src")
+
+    stamp = book_deps.tree_stamp(ROOT)
+    if (
+        STAMP.is_file()
+        and STAMP.read_text() == stamp
+        and not FAILED.exists()
+        and (HTML / "index.html").is_file()
+    ):
+        say("[book] nothing changed since the last successful build: _build/html")
+        write_report([], sphinx_ran=False, sphinx_executed=[], ok=True)
+        return 0
+    STAMP.unlink(missing_ok=True)
+    STATE.mkdir(parents=True, exist_ok=True)
+
+    config = book_deps.load_config(ROOT)
+    chapters: list[Chapter] = []
+    execute = config.get("execute") or {}
+    if execute.get("execute_notebooks", "auto") == "cache":
+        from jupyter_cache import get_cache
+
+        cache_path = ROOT / (execute.get("cache") or "_build/.jupyter_cache")
+        cache = get_cache(str(cache_path))
+        chapters = analyse(config, cache)
+        if not execute_stale(chapters, cache, args.workers):
+            FAILED.touch()
+            for c in chapters:
+                if c.error:
+                    say(f"\n[book] {c.docname} ({c.path}) failed:\n{c.error}")
+            summary(chapters)
+            write_report(chapters, sphinx_ran=False, sphinx_executed=[], ok=False)
+            failed = ", ".join(c.docname for c in chapters if c.error)
+            say(f"[book] BUILD FAILED: a cell raised an error in {failed}")
+            return 1
+
+    full = FAILED.exists()
+    if not full:
+        force_rewrite_of_every_page()
+    FAILED.touch()  # removed only if this build succeeds
+    code, by_sphinx = run_sphinx(full)
+    summary(chapters)
+    if by_sphinx:
+        say(
+            "[book] note: MyST-NB executed these pages itself (not from the cache): "
+            + ", ".join(by_sphinx)
+        )
+    write_report(chapters, sphinx_ran=True, sphinx_executed=by_sphinx, ok=code == 0)
+    if code != 0:
+        say("[book] BUILD FAILED (see the warnings and errors above)")
+        return code
+    FAILED.unlink()
+    STAMP.write_text(stamp)
+    say(f"[book] built in {time.perf_counter() - started:.1f} s: _build/html")
+    return 0
 
 
 if __name__ == "__main__":

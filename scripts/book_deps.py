@@ -1,0 +1,573 @@
+"""What each chapter's executed outputs depend on, for deciding what to re-execute.
+
+jupyter-cache keys a notebook on the text of its code cells only. The outputs also
+depend on the modules of the examples package the cells import, directly or through
+other modules of the package, and on the installed versions of the libraries. This
+module finds those dependencies statically (``ast``, no code is run) and folds them
+into one key per chapter:
+
+* the jupyter-cache hash of the chapter (its code cells and kernel),
+* the bytes of every local module the chapter imports, transitively, and of the
+  non-Python files of the local packages it imports,
+* the environment: the Python version, the dependency pins of ``pyproject.toml``, any
+  lock file, and the installed versions of the distributions the book's code needs
+  (the pinned dependencies, the kernel and every third-party import, with all their
+  requirements, transitively).
+
+It also computes a cheap fingerprint over every input of the build (``tree_stamp``),
+which lets a no-op build stop before importing Sphinx.
+
+Only the standard library and PyYAML are imported at module level, so the no-op path
+stays fast; MyST-NB and IPython are imported when a chapter is analysed.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib.metadata
+import json
+import os
+import re
+import sys
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+#: Folders that are never inputs of the build (tool state, outputs, environments).
+SKIP_DIRS = {
+    ".git",
+    ".venv",
+    "venv",
+    "_build",
+    "__pycache__",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".ipynb_checkpoints",
+    ".mypy_cache",
+    "node_modules",
+}
+#: Lock files of the book's environment, keyed on when present (only their entries
+#: for the distributions that matter; see :func:`environment_key`).
+LOCK_PATTERNS = (
+    "requirements/lock*.txt",
+    "requirements/*.lock",
+    "requirements*.lock",
+    "pylock*.toml",
+    "uv.lock",
+)
+#: Always part of the environment: the kernel that executes the chapters.
+KERNEL_DISTRIBUTIONS = ("ipykernel",)
+SOURCE_SUFFIXES = (".md", ".ipynb", ".rst")
+
+
+def _sha(*parts: bytes | str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+# --- the book's configuration and pages -------------------------------------------
+
+
+def load_config(root: Path) -> dict:
+    """The book's ``_config.yml`` as a dictionary."""
+    return yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+
+
+def toc_docnames(root: Path) -> list[str]:
+    """Every page of ``_toc.yml`` in reading order (``root`` first)."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8")) or {}
+    names: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key in ("root", "file"):
+                if isinstance(node.get(key), str):
+                    names.append(node[key])
+            for value in node.values():
+                if isinstance(value, dict | list):
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    seen: set[str] = set()
+    ordered = []
+    for name in names:
+        name = name.removesuffix(Path(name).suffix) if Path(name).suffix else name
+        if name not in seen:
+            seen.add(name)
+            ordered.append(name)
+    return ordered
+
+
+def doc_path(root: Path, docname: str) -> Path | None:
+    """The source file of ``docname``, or None if there is none."""
+    for suffix in SOURCE_SUFFIXES:
+        path = root / (docname + suffix)
+        if path.is_file():
+            return path
+    return None
+
+
+def is_notebook(path: Path) -> bool:
+    """True when MyST-NB treats ``path`` as a notebook (and may execute it)."""
+    if path.suffix == ".ipynb":
+        return True
+    if path.suffix != ".md":
+        return False
+    from myst_nb.core.read import is_myst_markdown_notebook
+
+    return is_myst_markdown_notebook(path.read_text(encoding="utf-8"))
+
+
+def notebook_pages(root: Path) -> list[tuple[str, Path]]:
+    """``(docname, path)`` of every page of the table of contents that is a notebook."""
+    pages = []
+    for docname in toc_docnames(root):
+        path = doc_path(root, docname)
+        if path is not None and is_notebook(path):
+            pages.append((docname, path))
+    return pages
+
+
+def md_parser_config(config: dict):
+    """The MyST parser configuration the build uses (extensions of ``parse:``)."""
+    from myst_parser.config.main import MdParserConfig
+
+    parse = config.get("parse") or {}
+    extensions = parse.get("myst_enable_extensions")
+    if extensions is None:  # Jupyter Book's defaults
+        extensions = [
+            "colon_fence",
+            "dollarmath",
+            "linkify",
+            "substitution",
+            "tasklist",
+        ]
+    return MdParserConfig(enable_extensions=set(extensions))
+
+
+def read_notebook(path: Path, md_config=None):
+    """The page as a notebook, read exactly as MyST-NB reads it for the build."""
+    import nbformat
+
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".ipynb":
+        return nbformat.reads(text, as_version=4)
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    return read_myst_markdown_notebook(
+        text, config=md_config, add_source_map=True, path=str(path)
+    )
+
+
+# --- static import analysis ---------------------------------------------------------
+
+
+def _python_source(source: str) -> str:
+    """Cell source as plain Python (IPython magics and shell escapes translated)."""
+    try:
+        ast.parse(source)
+        return source
+    except SyntaxError:
+        from IPython.core.inputtransformer2 import TransformerManager
+
+        return TransformerManager().transform_cell(source)
+
+
+@dataclass(frozen=True)
+class ImportRef:
+    """One imported name: ``module`` (absolute, or relative with ``level`` dots)."""
+
+    module: str
+    level: int = 0
+    names: tuple[str, ...] = ()
+
+
+def imports_in(tree: ast.AST) -> Iterator[ImportRef]:
+    """Every import in ``tree``, including those inside functions and branches, and
+    ``importlib.import_module("x")`` / ``__import__("x")`` with a literal name."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield ImportRef(alias.name)
+        elif isinstance(node, ast.ImportFrom):
+            names = tuple(alias.name for alias in node.names if alias.name != "*")
+            yield ImportRef(node.module or "", node.level, names)
+        elif isinstance(node, ast.Call) and node.args:
+            func = node.func
+            name = (
+                func.attr
+                if isinstance(func, ast.Attribute)
+                else getattr(func, "id", "")
+            )
+            first = node.args[0]
+            if (
+                name in ("import_module", "__import__")
+                and isinstance(first, ast.Constant)
+                and isinstance(first.value, str)
+            ):
+                yield ImportRef(first.value)
+
+
+class PackageIndex:
+    """The local packages (``src/``): resolves imports to their modules' files."""
+
+    def __init__(self, src: Path):
+        self.src = src
+        self._imports: dict[str, list[ImportRef]] = {}
+
+    def module_file(self, name: str) -> Path | None:
+        """The file of local module ``name`` (a package's ``__init__.py``)."""
+        if not name or not self.src.is_dir():
+            return None
+        base = self.src.joinpath(*name.split("."))
+        if (base / "__init__.py").is_file():
+            return base / "__init__.py"
+        if base.with_suffix(".py").is_file():
+            return base.with_suffix(".py")
+        return None
+
+    def is_package(self, name: str) -> bool:
+        path = self.module_file(name)
+        return path is not None and path.name == "__init__.py"
+
+    def imports_of(self, name: str) -> list[ImportRef]:
+        if name not in self._imports:
+            path = self.module_file(name)
+            try:
+                tree = ast.parse(path.read_bytes(), filename=str(path))
+            except SyntaxError:
+                tree = None  # the import will fail loudly when the chapter runs
+            self._imports[name] = list(imports_in(tree)) if tree else []
+        return self._imports[name]
+
+    def resolve(self, ref: ImportRef, importer: str | None = None) -> list[str]:
+        """Absolute names of the modules ``ref`` loads (local or not), parents first.
+
+        ``importer`` is the local module containing a relative import.
+        """
+        base = ref.module
+        if ref.level:
+            if importer is None:
+                return []
+            package = (
+                importer if self.is_package(importer) else importer.rpartition(".")[0]
+            )
+            parts = package.split(".") if package else []
+            if ref.level - 1 > len(parts):
+                return []
+            parts = parts[: len(parts) - (ref.level - 1)]
+            base = ".".join(parts + ([ref.module] if ref.module else []))
+        if not base:
+            return []
+        pieces = base.split(".")
+        modules = [".".join(pieces[: i + 1]) for i in range(len(pieces))]
+        for name in ref.names:  # ``from pkg import submodule``
+            candidate = f"{base}.{name}"
+            if self.module_file(candidate) is not None:
+                modules.append(candidate)
+        return modules
+
+    def closure(self, refs: Iterable[ImportRef]) -> tuple[set[str], set[str]]:
+        """Local modules loaded by ``refs`` transitively, and third-party top names."""
+        local: set[str] = set()
+        external: set[str] = set()
+        todo = [(ref, None) for ref in refs]
+        while todo:
+            ref, importer = todo.pop()
+            for module in self.resolve(ref, importer):
+                if self.module_file(module) is not None:
+                    if module not in local:
+                        local.add(module)
+                        todo.extend((r, module) for r in self.imports_of(module))
+                else:
+                    top = module.partition(".")[0]
+                    if (
+                        self.module_file(top) is None
+                        and top not in sys.stdlib_module_names
+                    ):
+                        external.add(top)
+        return local, external
+
+    def package_data(self, top: str) -> list[Path]:
+        """Non-Python files inside local package ``top`` (data a module may read)."""
+        path = self.module_file(top)
+        if path is None or path.name != "__init__.py":
+            return []
+        files = []
+        for dirpath, dirnames, filenames in os.walk(path.parent):
+            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+            for filename in sorted(filenames):
+                if not filename.endswith((".py", ".pyc")):
+                    files.append(Path(dirpath) / filename)
+        return files
+
+
+def notebook_imports(nb) -> tuple[list[ImportRef], bool]:
+    """The imports of a notebook's code cells; False if a cell could not be parsed."""
+    refs: list[ImportRef] = []
+    complete = True
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        try:
+            refs.extend(imports_in(ast.parse(_python_source(cell.source))))
+        except SyntaxError:
+            complete = False
+    return refs, complete
+
+
+# --- the environment ----------------------------------------------------------------
+
+
+def _canonical(name: str) -> str:
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+def distribution_closure(names: Iterable[str]) -> dict[str, str | None]:
+    """Installed version of each distribution in ``names`` and of everything it
+    requires, transitively (requirements of extras are not followed)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    versions: dict[str, str | None] = {}
+    todo = [_canonical(n) for n in names]
+    while todo:
+        name = todo.pop()
+        if name in versions:
+            continue
+        try:
+            dist = importlib.metadata.distribution(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = None
+            continue
+        versions[name] = dist.version
+        for text in dist.requires or []:
+            try:
+                req = Requirement(text)
+            except InvalidRequirement:
+                continue
+            if req.marker is not None and not req.marker.evaluate({"extra": ""}):
+                continue
+            todo.append(_canonical(req.name))
+    return versions
+
+
+def _distributions_of_imports(tops: Iterable[str]) -> set[str]:
+    names: set[str] = set()
+    mapping = None
+    for top in tops:
+        try:
+            importlib.metadata.distribution(top)
+            names.add(top)
+            continue
+        except importlib.metadata.PackageNotFoundError:
+            pass
+        if mapping is None:
+            mapping = importlib.metadata.packages_distributions()
+        names.update(mapping.get(top, []))
+    return names
+
+
+def lock_files(root: Path) -> list[Path]:
+    files = {p for pattern in LOCK_PATTERNS for p in root.glob(pattern) if p.is_file()}
+    return sorted(files)
+
+
+def lock_entries(path: Path) -> dict[str, str] | None:
+    """Each distribution's entry (pin, hashes) in lock file ``path``, by canonical
+    name; None if the format is not understood."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix in (".toml", ".lock") and not path.name.endswith(
+        "requirements.lock"
+    ):
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            data = None
+        if data is not None:
+            packages = data.get("package", data.get("packages", []))
+            return {
+                _canonical(p["name"]): json.dumps(p, sort_keys=True, default=str)
+                for p in packages
+                if isinstance(p, dict) and "name" in p
+            }
+    entries: dict[str, str] = {}
+    current = None
+    for raw in text.splitlines():
+        line = raw.strip().removesuffix("\\").strip()
+        if not line or line.startswith("#"):
+            continue
+        if raw[:1].isspace():  # a continuation: --hash=...
+            if current is not None:
+                entries[current] += " " + line
+            continue
+        if line.startswith("-"):  # --index-url and other options
+            current = None
+            continue
+        match = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", line)
+        if match is None:
+            return None
+        current = _canonical(match.group(0))
+        entries[current] = line
+    return entries
+
+
+def pinned_requirements(root: Path) -> list[str]:
+    """The dependency pins of ``pyproject.toml`` (runtime and optional)."""
+    path = root / "pyproject.toml"
+    if not path.is_file():
+        return []
+    project = tomllib.loads(path.read_text(encoding="utf-8")).get("project", {})
+    pins = list(project.get("dependencies", []))
+    for group, reqs in sorted(project.get("optional-dependencies", {}).items()):
+        pins += [f"[{group}] {r}" for r in reqs]
+    return pins
+
+
+def environment_key(root: Path, external_imports: Iterable[str]) -> tuple[str, dict]:
+    """A key over everything outside the repository that the outputs depend on.
+
+    Returns the key and a readable description of what went into it.
+    """
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    pins = pinned_requirements(root)
+    roots = set(KERNEL_DISTRIBUTIONS)
+    for pin in pins:
+        if pin.startswith("["):
+            continue
+        try:
+            roots.add(Requirement(pin).name)
+        except InvalidRequirement:
+            pass
+    roots |= _distributions_of_imports(external_imports)
+    versions = distribution_closure(sorted(roots))
+    description = {
+        "python": sys.version,
+        "pins": pins,
+        "locks": _relevant_lock_entries(root, versions),
+        "versions": dict(sorted(versions.items())),
+    }
+    return _sha(json.dumps(description, sort_keys=True)), description
+
+
+def _relevant_lock_entries(root: Path, versions: dict) -> dict[str, str]:
+    """The lock files' entries for the distributions in ``versions`` (the pin of
+    another, e.g. a linter, changes no output); a file not understood counts whole."""
+    relevant: dict[str, str] = {}
+    for path in lock_files(root):
+        entries = lock_entries(path)
+        name = path.relative_to(root).as_posix()
+        if entries is None:
+            relevant[f"file {name}"] = _sha(path.read_bytes())
+            continue
+        for dist in sorted(versions):
+            if dist in entries:
+                relevant[f"{name} {dist}"] = entries[dist]
+    return relevant
+
+
+# --- per-chapter keys ---------------------------------------------------------------
+
+
+@dataclass
+class ChapterDeps:
+    docname: str
+    path: Path
+    modules: list[str] = field(default_factory=list)  # local modules, sorted
+    files: list[Path] = field(default_factory=list)  # their files and package data
+    external: set[str] = field(default_factory=set)
+    complete: bool = True  # every code cell parsed
+
+    def key(self, root: Path, cache_hash: str, env_key: str) -> str:
+        """The chapter's dependency key: what its outputs are a function of."""
+        parts: list[bytes | str] = ["chapter", cache_hash, "env", env_key]
+        for path in self.files:
+            parts += [path.relative_to(root).as_posix(), path.read_bytes()]
+        return _sha(*parts)
+
+
+def analyse_chapter(root: Path, docname: str, path: Path, nb, index: PackageIndex):
+    """The local modules, files and third-party imports chapter ``nb`` depends on."""
+    refs, complete = notebook_imports(nb)
+    local, external = index.closure(refs)
+    if not complete:  # a cell we cannot parse: assume it may use every local module
+        local |= set(all_local_modules(index))
+    files = {index.module_file(m) for m in local}
+    for top in sorted({m.partition(".")[0] for m in local}):
+        files.update(index.package_data(top))
+    return ChapterDeps(
+        docname,
+        path,
+        modules=sorted(local),
+        files=sorted(f for f in files if f is not None),
+        external=external,
+        complete=complete,
+    )
+
+
+def all_local_modules(index: PackageIndex) -> list[str]:
+    names = []
+    if not index.src.is_dir():
+        return names
+    for path in sorted(index.src.rglob("*.py")):
+        if SKIP_DIRS.intersection(path.relative_to(index.src).parts):
+            continue
+        parts = list(path.relative_to(index.src).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        if parts:
+            names.append(".".join(parts))
+    return names
+
+
+# --- the no-op stamp ----------------------------------------------------------------
+
+
+def _installed_distributions() -> list[str]:
+    """Names of the installed distributions' metadata folders (names and versions)."""
+    found = []
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        found += [
+            f"{entry}/{n}" for n in names if n.endswith((".dist-info", ".egg-info"))
+        ]
+    return sorted(found)
+
+
+def tree_stamp(root: Path, extra: Iterable[str] = ()) -> str:
+    """A fingerprint of every input of the build: each file of the repository (bar
+    tool state, outputs and virtual environments), the installed distributions and
+    the interpreter."""
+    digest = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if d not in SKIP_DIRS and not os.path.exists(f"{dirpath}/{d}/pyvenv.cfg")
+        )
+        for filename in sorted(filenames):
+            path = Path(dirpath) / filename
+            rel = path.relative_to(root).as_posix()
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            digest.update(f"{rel}\0{len(data)}\0".encode())
+            digest.update(data)
+    for line in [sys.executable, sys.version, *_installed_distributions(), *extra]:
+        digest.update(line.encode() + b"\0")
+    return digest.hexdigest()

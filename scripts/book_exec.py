@@ -1,0 +1,159 @@
+"""Execute chapters the way MyST-NB does, several at a time, each in its own kernel.
+
+One asyncio event loop drives up to ``workers`` nbclient clients at once; the work
+happens in the kernels (separate processes), so two workers use both cores. Each
+chapter runs from its own folder with the options MyST-NB would use (cell timeout,
+``allow_errors``, cells tagged ``raises-exception`` may raise, no timing metadata).
+
+The kernels get a fixed environment so that two builds give the same bytes: a fixed
+hash seed, a fixed date for file metadata (``SOURCE_DATE_EPOCH``, honoured by
+matplotlib's SVG and PDF writers) and one thread per numerical library (results do
+not depend on how many cores the machine has or on how many chapters run at once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Set in the environment of every kernel (and of the build, which starts them).
+KERNEL_ENV = {
+    "PYTHONHASHSEED": "0",
+    "SOURCE_DATE_EPOCH": "0",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+}
+
+
+def configure_environment(src: Path) -> None:
+    """Environment of the kernels: this tree's ``src`` first on the path, and
+    :data:`KERNEL_ENV` (an absolute path: the kernels run in the chapters' folder)."""
+    os.environ.update(KERNEL_ENV)
+    path = os.environ.get("PYTHONPATH", "")
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(src), path) if p)
+    # jupyter_client's notice about its config paths concerns Jupyter, not the book
+    warnings.filterwarnings("ignore", message="Jupyter is migrating its paths")
+
+
+@dataclass
+class Job:
+    """One chapter to execute: ``nb`` is executed in place."""
+
+    docname: str
+    path: Path
+    nb: object  # nbformat.NotebookNode
+    timeout: int | None = 600
+    allow_errors: bool = False
+
+
+@dataclass
+class Outcome:
+    job: Job
+    seconds: float
+    error: str | None = None  # the error report (cell, traceback) if it failed
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def _options(job: Job) -> tuple[int | None, bool]:
+    """Timeout and allow_errors, overridden by the notebook's ``execution`` metadata
+    as MyST-NB (jupyter-cache's ``single_nb_execution``) does."""
+    meta = job.nb.metadata.get("execution", {})
+    return meta.get("timeout", job.timeout), meta.get("allow_errors", job.allow_errors)
+
+
+async def _execute(job: Job) -> Outcome:
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    timeout, allow_errors = _options(job)
+    client = NotebookClient(
+        job.nb,
+        timeout=timeout,
+        allow_errors=allow_errors,
+        record_timing=False,
+        resources={"metadata": {"path": str(job.path.parent)}},
+    )
+    start = time.perf_counter()
+    error = None
+    try:
+        await client.async_execute()
+    except CellExecutionError as exc:
+        error = _where(job) + str(exc)
+    except Exception as exc:  # kernel died, timeout, no such kernel, ...
+        error = _where(job) + f"{type(exc).__name__}: {exc}"
+    return Outcome(job, time.perf_counter() - start, error)
+
+
+def _where(job: Job) -> str:
+    """``path:line: `` of the cell that failed (the last one that ran), if known."""
+    source_map = job.nb.metadata.get("source_map")
+    last = None
+    for i, cell in enumerate(job.nb.cells):
+        if cell.get("cell_type") == "code" and cell.get("execution_count"):
+            last = i
+    if last is None or not source_map or last >= len(source_map):
+        return ""
+    return f"{job.path}:{source_map[last] + 1}: the cell starting here failed.\n"
+
+
+def execute_all(
+    jobs: Sequence[Job],
+    workers: int = 2,
+    on_start: Callable[[Job], None] | None = None,
+    on_done: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Execute ``jobs`` (in the order given) with up to ``workers`` at once.
+
+    A failing chapter does not stop the others. Returns the outcomes in job order.
+    """
+    outcomes: dict[int, Outcome] = {}
+    queue = list(enumerate(jobs))
+
+    async def worker() -> None:
+        while queue:
+            i, job = queue.pop(0)
+            if on_start:
+                on_start(job)
+            outcome = await _execute(job)
+            outcomes[i] = outcome
+            if on_done:
+                on_done(outcome)
+
+    async def run() -> None:
+        await asyncio.gather(
+            *(worker() for _ in range(max(1, min(workers, len(jobs)))))
+        )
+
+    if jobs:
+        asyncio.run(run())
+    return [outcomes[i] for i in range(len(jobs))]
+
+
+def normalise(nb, merge_streams: bool) -> None:
+    """Remove what differs between two executions of the same code.
+
+    * per-cell timing metadata (only present if a client recorded it);
+    * the cells' random ids (the reader draws new ones on every read; MyST-NB puts
+      the page's own ids back when it merges the cached outputs into the page);
+    * with ``merge_streams`` (MyST-NB's ``nb_merge_streams``, which renders a cell's
+      stream outputs merged anyway): how the kernel happened to split what a cell
+      printed into chunks, which depends on timing. The streams are merged here with
+      MyST-NB's own function, so the stored outputs are what the page shows.
+    """
+    from myst_nb.core.utils import coalesce_streams
+
+    for i, cell in enumerate(nb.cells):
+        cell.get("metadata", {}).pop("execution", None)
+        if "id" in cell:
+            cell.id = f"cell-{i}"
+        if merge_streams and cell.get("cell_type") == "code" and cell.get("outputs"):
+            cell.outputs = coalesce_streams(cell.outputs)
