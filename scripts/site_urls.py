@@ -13,6 +13,11 @@ extension derives from it what the other extensions need:
 
 A value set explicitly in ``_config.yml`` is kept. An address that is not an absolute
 http(s) URL ending in ``/`` fails the build, naming the setting.
+
+sphinx-sitemap lists the pages the current build writes, so an incremental build that
+rewrote one page would publish a sitemap of one page. The extension therefore has
+every page written on every build: writing is cheap, and nothing is re-read or
+re-executed for it.
 """
 
 from __future__ import annotations
@@ -81,7 +86,13 @@ def derive_urls(app: Sphinx, config: Config) -> None:
         }
 
 
+def write_every_page(app: Sphinx, env) -> list[str]:
+    """Mark every page as updated, so that each is written and listed in the sitemap."""
+    return sorted(env.found_docs)
+
+
 def setup(app: Sphinx) -> dict:
     # Before sphinx-notfound-page checks its prefix (default priority 500).
     app.connect("config-inited", derive_urls, priority=400)
+    app.connect("env-get-updated", write_every_page)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
