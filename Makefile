@@ -11,8 +11,11 @@ INSTALLED := $(VENV)/.installed
 LOCK := requirements/lock.txt
 # pip-tools and pip-audit, kept apart from the book's environment.
 TOOLS := .venv-tools
+# MathJax (copied into the site: math renders offline) and axe-core (the browser
+# tests' accessibility scan), at the versions package-lock.json pins.
+NODE_INSTALLED := node_modules/.installed
 
-.PHONY: html test venv lock audit serve lint clean clean-all
+.PHONY: html test venv lock audit serve lint clean clean-all notebooks
 
 venv: $(INSTALLED)
 
@@ -24,7 +27,11 @@ $(INSTALLED): pyproject.toml $(LOCK)
 	$(BIN)/python scripts/check_lock.py
 	touch $@
 
-html: $(INSTALLED)
+$(NODE_INSTALLED): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+html: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/python scripts/build.py
 	@echo "Built: open _build/html/index.html"
 
@@ -46,6 +53,11 @@ audit: $(TOOLS)/.installed
 
 serve: $(INSTALLED)  # PORT=8001 make serve for another port
 	$(BIN)/python scripts/serve.py
+
+# The chapters as notebooks for Colab and Binder (notebooks/, committed; a test
+# fails when they are out of date).
+notebooks: $(INSTALLED)
+	$(BIN)/python book/_ext/bml_notebooks.py
 
 lint: $(INSTALLED)
 	$(BIN)/pre-commit run --all-files

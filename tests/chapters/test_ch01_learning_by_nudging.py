@@ -37,3 +37,31 @@ def test_log_is_printed(chapter):
     out = chapter.stdout()
     assert "iteration  0" in out
     assert "stop" in out
+
+
+def test_animation_replays_the_run(chapter):
+    html = [
+        out["data"]["text/html"]
+        for cell in chapter.notebook.cells
+        for out in cell.get("outputs", [])
+        if "bml-animation" in out.get("data", {}).get("text/html", "")
+    ]
+    assert len(html) == 1
+    # one frame per iteration, plus the last frame again as the initial image
+    assert html[0].count("data:image/png;base64,") == chapter.glued["iterations"] + 1
+
+
+def test_exercise_solutions_claims(chapter):
+    g = chapter.glued
+    assert g["ex_small_iterations"] > g["ex_mid_iterations"] == g["iterations"]
+    # "bounces between ... for all 500 iterations": one step (1.5) apart, both outside
+    assert g["ex_big_converged"] == "False"
+    assert g["ex_big_high"] - g["ex_big_low"] == pytest.approx(3 * 0.5)
+    assert g["ex_big_low"] < -0.1 and g["ex_big_high"] > 0.1
+    assert g["ex_neg_weight"] == pytest.approx(3.0, abs=0.05)
+    assert abs(g["ex_naive_last"]) > abs(g["ex_naive_first"])  # "its error grows"
+    # each proportional step multiplies the error by 1 - lr * x**2
+    assert g["ex_factor"] == pytest.approx(1 - 0.05 * 9)
+    assert g["ex_factor_big"] == pytest.approx(1 - 0.25 * 9)
+    assert g["ex_prop_converged"] == "True"
+    assert g["ex_prop_iterations"] < g["ex_mid_iterations"]

@@ -39,3 +39,26 @@ def test_logs_every_twentieth_epoch_with_weight_gradient(chapter):
     epochs = [int(re.match(r"epoch\s+(\d+)", ln).group(1)) for ln in lines]
     assert epochs == list(range(0, 201, 20))
     assert all("weight grad" in ln and "x.grad" not in ln for ln in lines)
+
+
+def test_animation_shows_forty_epochs(chapter):
+    html = [
+        out["data"]["text/html"]
+        for cell in chapter.notebook.cells
+        for out in cell.get("outputs", [])
+        if "bml-animation" in out.get("data", {}).get("text/html", "")
+    ]
+    assert len(html) == 1
+    assert html[0].count("data:image/png;base64,") == 40 + 1
+
+
+def test_exercise_solutions_claims(chapter):
+    g = chapter.glued
+    # without a bias the weight gets far closer to 3 than the chapter's model
+    assert g["ex_nobias_weight"] == pytest.approx(3.0, abs=1e-5)
+    assert g["ex_nobias_error"] < g["weight_error"]
+    assert g["ex_nobias_loss"] < 1e-9
+    # the divergence threshold: above the one-sample bound 1/36, stable below it only
+    assert g["ex_lr_max"] > g["ex_one_sample_lr"] == pytest.approx(1 / 36)
+    assert g["ex_below_stable"] == "True" and g["ex_above_stable"] == "False"
+    assert abs(g["ex_factor_at_momentum_lr"]) < 1

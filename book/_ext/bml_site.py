@@ -1,0 +1,303 @@
+"""The site's reader-facing features, as one small Sphinx extension.
+
+* **Math offline.** MathJax is not loaded from a CDN: the pinned npm package
+  (``package.json``; ``make`` runs ``npm ci``) is copied into the built site under
+  ``_static/mathjax/`` and ``mathjax_path`` in ``_config.yml`` points there. It is
+  copied after the build rather than kept in an ``html_static_path``, because Jupyter
+  Book adds every ``.js`` file of a static folder to every page as a script.
+* **Chapter cards.** The ``{chapter-cards}`` directive makes one card per chapter of
+  the table of contents (files named ``NN-...``): its title, one sentence (the
+  ``myst: html_meta: description`` of its front matter, else its first sentence) and its
+  key figure, the first figure of the chapter as the build drew it.
+* **Notebook downloads and launch links.** Each chapter's download menu offers its
+  executed notebook, with a setup cell first (see ``bml_notebooks``); the Colab and
+  Binder buttons open the repository's ``notebooks/NN-name.ipynb`` (the theme would
+  point them at the ``.md`` file, which Colab cannot open).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+import yaml
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+sys.path.insert(0, str(Path(__file__).parent))
+import bml_notebooks  # noqa: E402
+
+LOGGER = logging.getLogger(__name__)
+MATHJAX_PACKAGE = Path("node_modules") / "mathjax"
+#: What the tex-mml-chtml component loads: itself, its fonts, the TeX extensions it
+#: autoloads, and the menu's optional parts (accessibility, speech).
+MATHJAX_PARTS = ("tex-mml-chtml.js", "input", "output", "ui", "a11y", "sre", "adaptors")
+
+
+# --- MathJax, offline --------------------------------------------------------------
+
+
+def _mathjax_source(app: Sphinx) -> Path:
+    return Path(app.confdir) / MATHJAX_PACKAGE
+
+
+def check_mathjax(app: Sphinx) -> None:
+    """Fail at once, with the fix, if the pinned MathJax is not installed."""
+    if app.builder.format != "html":
+        return
+    path = app.config.mathjax_path
+    if "://" in path or path.startswith("/"):
+        raise ExtensionError(
+            "mathjax_path must be relative to _static/ (the bundled copy), "
+            f"got {path!r}"
+        )
+    if not (_mathjax_source(app) / "es5" / "tex-mml-chtml.js").exists():
+        raise ExtensionError(
+            f"MathJax is not installed in {_mathjax_source(app)}: run `npm ci` in the "
+            "repository (`make html` does it), which installs the version pinned in "
+            "package-lock.json"
+        )
+
+
+def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
+    """Copy the parts of MathJax the pages use into ``_static/``."""
+    if exception is not None or app.builder.format != "html":
+        return
+    source = _mathjax_source(app)
+    version = json.loads((source / "package.json").read_text())["version"]
+    target = Path(app.outdir) / "_static" / Path(app.config.mathjax_path).parent
+    stamp = target / ".mathjax-version"
+    if stamp.exists() and stamp.read_text() == version:
+        return
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for part in MATHJAX_PARTS:
+        src = source / "es5" / part
+        if src.is_dir():
+            shutil.copytree(src, target / part)
+        else:
+            shutil.copy2(src, target / part)
+    shutil.copy2(source / "LICENSE", target / "LICENSE")
+    stamp.write_text(version)
+
+
+# --- chapter cards -------------------------------------------------------------------
+
+
+class key_figure(nodes.General, nodes.Element):
+    """Stands for a chapter's key figure until every chapter has been read."""
+
+
+def _front_matter(text: str) -> dict:
+    match = re.match(r"^---\n(.*?)\n---\n", text, re.DOTALL)
+    return (yaml.safe_load(match[1]) or {}) if match else {}
+
+
+def chapter_summary(path: Path) -> tuple[str, str]:
+    """A chapter's title and one sentence about it, both MyST text."""
+    text = path.read_text(encoding="utf-8")
+    meta = _front_matter(text)
+    body = re.sub(r"^---\n.*?\n---\n", "", text, count=1, flags=re.DOTALL)
+    title_match = re.search(r"^# (.+)$", body, re.MULTILINE)
+    if not title_match:
+        raise ExtensionError(f"{path} has no '# ' title")
+    description = ((meta.get("myst") or {}).get("html_meta") or {}).get("description")
+    if not description:
+        after = body[title_match.end() :].strip().split("\n\n")[0]
+        sentence = re.match(r"(.+?[.!?])(\s|$)", " ".join(after.split()))
+        description = _plain(sentence[1], path.parent) if sentence else ""
+    return title_match[1].strip(), description
+
+
+_ROLE = re.compile(r"\{(?P<role>[\w:-]+)\}`(?P<text>[^`]*)`")
+
+
+def _plain(text: str, folder: Path) -> str:
+    """Roles replaced by their text: a card is one link, it holds no links itself."""
+
+    def replace(match: re.Match[str]) -> str:
+        role, content = match["role"], match["text"]
+        label = re.match(r"(.*?)\s*<(.+)>$", content)
+        if label and label[1]:
+            return label[1]
+        target = label[2] if label else content
+        if role == "doc":
+            doc = (folder / target).with_suffix(".md")
+            if doc.exists():
+                return chapter_summary(doc)[0]
+        return target
+
+    return _ROLE.sub(replace, text)
+
+
+class ChapterCards(SphinxDirective):
+    """One sphinx-design card per chapter of the table of contents."""
+
+    def run(self) -> list[nodes.Node]:
+        root = Path(self.env.srcdir)
+        if not hasattr(self.env, "bml_card_pages"):
+            self.env.bml_card_pages = set()
+        self.env.bml_card_pages.add(self.env.docname)
+        lines = ["::::{grid} 1 1 2 2", ":gutter: 3", ":class-container: bml-cards", ""]
+        for docname in bml_notebooks.toc_chapters(root):
+            path = root / f"{docname}.md"
+            self.env.note_dependency(str(path))
+            title, summary = chapter_summary(path)
+            number = int(Path(docname).name[:2])
+            lines += [
+                f":::{{grid-item-card}} {number}. {title}",
+                f":link: /{docname}",
+                ":link-type: doc",
+                ":class-card: bml-card",
+                "",
+                f"```{{bml-key-figure}} {docname}",
+                "```",
+                "",
+                summary,
+                ":::",
+                "",
+            ]
+        lines.append("::::")
+        container = nodes.container()
+        source = self.get_source_info()[0]
+        self.state.nested_parse(StringList(lines, source), 0, container)
+        return container.children
+
+
+class KeyFigure(SphinxDirective):
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        return [key_figure(docname=self.arguments[0])]
+
+
+def fill_key_figures(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Replace each placeholder by a copy of the chapter's first figure image."""
+    for placeholder in list(doctree.findall(key_figure)):
+        chapter = placeholder["docname"]
+        image = _first_figure_image(app.env.get_doctree(chapter))
+        if image is None:
+            raise ExtensionError(
+                f"{chapter} has no figure to show on its card in {docname}: give the "
+                "chapter a figure (an output with :mystnb: figure: options)"
+            )
+        copy = image.deepcopy()
+        copy["classes"] = ["bml-card-figure"]
+        copy.attributes.pop("width", None)
+        copy.attributes.pop("height", None)
+        placeholder.replace_self(copy)
+
+
+def _first_figure_image(doctree: nodes.document) -> nodes.image | None:
+    for figure in doctree.findall(nodes.figure):
+        for image in figure.findall(nodes.image):
+            if image.get("alt"):
+                return image
+    return None
+
+
+def visit_key_figure(self, node) -> None:  # pragma: no cover - always replaced
+    raise nodes.SkipNode
+
+
+def purge_card_page(app: Sphinx, env, docname: str) -> None:
+    getattr(env, "bml_card_pages", set()).discard(docname)
+
+
+def merge_card_pages(app: Sphinx, env, docnames, other) -> None:
+    """Parallel reads: collect the card pages the worker processes saw."""
+    if not hasattr(env, "bml_card_pages"):
+        env.bml_card_pages = set()
+    env.bml_card_pages |= getattr(other, "bml_card_pages", set())
+
+
+def reread_card_pages(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Pages with cards are re-read whenever any page is (a chapter may be new)."""
+    if added or changed or removed:
+        return sorted(getattr(env, "bml_card_pages", set()) & env.found_docs)
+    return []
+
+
+# --- notebook downloads and launch links -------------------------------------------
+
+
+def _executed_notebook(app: Sphinx, pagename: str) -> Path:
+    return Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+
+
+def _is_chapter(app: Sphinx, pagename: str) -> bool:
+    return bool(bml_notebooks.CHAPTER_NAME.match(Path(pagename).name)) and (
+        "kernelspec" in app.env.metadata.get(pagename, {})
+    )
+
+
+def offer_notebook(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Ask the theme for a '.ipynb' entry in the chapter's download menu."""
+    if _is_chapter(app, pagename) and _executed_notebook(app, pagename).exists():
+        context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+def write_notebook_and_fix_launch_links(
+    app: Sphinx, pagename, templatename, context, doctree
+) -> None:
+    """Write the reader notebook the menu offers; point launch buttons at notebooks/."""
+    if not _is_chapter(app, pagename) or "ipynb_source" not in context:
+        return
+    repo_url = app.config.html_theme_options.get("repository_url", "").rstrip("/")
+    executed = nbformat.read(_executed_notebook(app, pagename), as_version=4)
+    base = (Path(app.srcdir) / pagename).parent
+    notebook = bml_notebooks.reader_notebook(executed, repo_url, base)
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, target)
+
+    theme_path = f"{pagename}{Path(app.env.doc2path(pagename)).suffix}"
+    ours = bml_notebooks.repo_notebook_path(pagename)
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "launch-buttons":
+            continue
+        for button in group["buttons"]:
+            if button.get("type") != "link":
+                continue
+            if theme_path not in button["url"]:
+                raise ExtensionError(
+                    f"cannot point the {button.get('text')} button of {pagename} at "
+                    f"{ours}: its URL {button['url']} does not name {theme_path}"
+                )
+            button["url"] = button["url"].replace(theme_path, ours)
+
+
+def logo_text(app: Sphinx, config) -> None:
+    """The book's title beside the logo, and the logo's alt text.
+
+    (Set here: a ``html_theme_options`` under ``sphinx: config:`` in ``_config.yml``
+    would replace, not extend, the options Jupyter Book derives from its own keys.)
+    """
+    title = config.html_title or config.project
+    logo = config.html_theme_options.setdefault("logo", {})
+    logo.setdefault("text", title)
+    logo.setdefault("alt_text", f"{title}, home page")
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", logo_text)
+    app.connect("builder-inited", check_mathjax)
+    app.connect("build-finished", copy_mathjax)
+    app.add_node(key_figure, html=(visit_key_figure, None))
+    app.add_directive("chapter-cards", ChapterCards)
+    app.add_directive("bml-key-figure", KeyFigure)
+    app.connect("env-purge-doc", purge_card_page)
+    app.connect("env-merge-info", merge_card_pages)
+    app.connect("env-get-outdated", reread_card_pages)
+    app.connect("doctree-resolved", fill_key_figures)
+    app.connect("html-page-context", offer_notebook, priority=500)
+    app.connect("html-page-context", write_notebook_and_fix_launch_links, priority=600)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
