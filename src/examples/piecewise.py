@@ -154,7 +154,8 @@ def plot_unit_contributions(
     """Each unit's term (thin lines), their sum plus ``c`` (thick) and the data.
 
     Units whose term is zero over the whole grid are drawn as nothing and counted
-    in the legend.
+    in the legend. The vertical axis spans the data with a margin; terms that leave
+    it continue as straight lines.
     """
     X_arr, y_arr = _validate.data_pair(X, y)
     ax = ax if ax is not None else plt.gca()
@@ -181,6 +182,8 @@ def plot_unit_contributions(
     if silent:
         ax.plot([], [], " ", label=f"{silent} unit(s) zero everywhere")
     ax.axhline(0.0, color="black", linewidth=0.6)
+    span = max(float(np.ptp(y_arr)), 1.0)
+    ax.set_ylim(min(y_arr.min(), 0.0) - 0.4 * span, y_arr.max() + 0.15 * span)
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.legend(fontsize=8)
