@@ -9,6 +9,10 @@
   the table of contents (files named ``NN-...``): its title, one sentence (the
   ``myst: html_meta: description`` of its front matter, else its first sentence) and its
   key figure, the first figure of the chapter as the build drew it.
+* **Accessible names.** Three controls of the theme and of MyST-NB get names that
+  match their visible text.
+* **Scripts.** Each script once per page, and none of Thebe's unless its launch
+  button is on (they would only name a CDN).
 * **Notebook downloads and launch links.** Each chapter's download menu offers its
   executed notebook, with a setup cell first (see ``bml_notebooks``); the Colab and
   Binder buttons open the repository's ``notebooks/NN-name.ipynb`` (the theme would
@@ -233,6 +237,29 @@ def _executed_notebook(app: Sphinx, pagename: str) -> Path:
     return Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
 
 
+def executed_notebook(app: Sphinx, pagename: str) -> nbformat.NotebookNode:
+    """The page's notebook with the outputs the page shows.
+
+    MyST-NB writes ``jupyter_execute/<page>.ipynb``, but in ``cache`` mode it writes
+    the notebook before the cached outputs are merged in, so they are merged here,
+    from the same cache, as MyST-NB does for the page.
+    """
+    nb = nbformat.read(_executed_notebook(app, pagename), as_version=4)
+    if app.config.nb_execution_mode == "cache":
+        from jupyter_cache import get_cache
+
+        path = Path(app.config.nb_execution_cache_path or "")
+        if not path.is_absolute():
+            path = Path(app.srcdir) / path
+        try:
+            _, nb = get_cache(path).merge_match_into_notebook(nb)
+        except KeyError as err:
+            raise ExtensionError(
+                f"no executed notebook of {pagename} in the cache {path}: {err}"
+            ) from None
+    return nb
+
+
 def _is_chapter(app: Sphinx, pagename: str) -> bool:
     return bool(bml_notebooks.CHAPTER_NAME.match(Path(pagename).name)) and (
         "kernelspec" in app.env.metadata.get(pagename, {})
@@ -252,7 +279,7 @@ def write_notebook_and_fix_launch_links(
     if not _is_chapter(app, pagename) or "ipynb_source" not in context:
         return
     repo_url = app.config.html_theme_options.get("repository_url", "").rstrip("/")
-    executed = nbformat.read(_executed_notebook(app, pagename), as_version=4)
+    executed = executed_notebook(app, pagename)
     base = (Path(app.srcdir) / pagename).parent
     notebook = bml_notebooks.reader_notebook(executed, repo_url, base)
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
@@ -275,6 +302,62 @@ def write_notebook_and_fix_launch_links(
             button["url"] = button["url"].replace(theme_path, ours)
 
 
+def tidy_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Each script once, and no Thebe unless its launch button is on.
+
+    sphinx-thebe declares ``const THEBE_JS_URL`` in an inline script that can end up
+    twice on a page, and the second declaration throws. Without the Thebe button
+    (``launch_buttons.thebe``) nothing on the page uses Thebe, and its scripts only
+    name a CDN: they are left out.
+    """
+    launch = app.config.html_theme_options.get("launch_buttons") or {}
+    thebe = bool(launch.get("thebe"))
+    seen, kept = set(), []
+    for script in context.get("script_files", []):
+        name = getattr(script, "filename", None) or str(script) or ""
+        body = (getattr(script, "attributes", None) or {}).get("body", "")
+        if not thebe and ("THEBE_JS_URL" in body or "sphinx-thebe.js" in name):
+            continue
+        if (name, body) in seen:
+            continue
+        seen.add((name, body))
+        kept.append(script)
+    context["script_files"] = kept
+
+
+#: Names that contradict a control's visible text (axe: label-content-name-mismatch,
+#: a WCAG 2.5.3 failure): the theme's search button is named "Search" but shows
+#: "Search Ctrl+K"; the colour-mode icons carry titles that become text inside a
+#: button named "Color mode"; MyST-NB names each "Show code cell source" toggle
+#: "Toggle hidden content". Without the attribute, the name is the visible text.
+_NAME_FIXES = [
+    (
+        re.compile(
+            r'(<button class="btn search-button-field[^>]*?)\s+aria-label="[^"]*"'
+        ),
+        r"\1",
+    ),
+    (
+        re.compile(r'(<i class="theme-switch [^"]*" data-mode="\w+")\s+title="[^"]*"'),
+        r"\1",
+    ),
+    (re.compile(r'<summary aria-label="Toggle hidden content">'), "<summary>"),
+]
+
+
+def fix_accessible_names(app: Sphinx, exception: Exception | None) -> None:
+    """Apply :data:`_NAME_FIXES` to every page written (idempotent)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for path in Path(app.outdir).rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        fixed = text
+        for pattern, replacement in _NAME_FIXES:
+            fixed = pattern.sub(replacement, fixed)
+        if fixed != text:
+            path.write_text(fixed, encoding="utf-8")
+
+
 def logo_text(app: Sphinx, config) -> None:
     """The book's title beside the logo, and the logo's alt text.
 
@@ -291,6 +374,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", logo_text)
     app.connect("builder-inited", check_mathjax)
     app.connect("build-finished", copy_mathjax)
+    app.connect("build-finished", fix_accessible_names)
     app.add_node(key_figure, html=(visit_key_figure, None))
     app.add_directive("chapter-cards", ChapterCards)
     app.add_directive("bml-key-figure", KeyFigure)
@@ -298,6 +382,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-merge-info", merge_card_pages)
     app.connect("env-get-outdated", reread_card_pages)
     app.connect("doctree-resolved", fill_key_figures)
+    app.connect("html-page-context", tidy_scripts)
     app.connect("html-page-context", offer_notebook, priority=500)
     app.connect("html-page-context", write_notebook_and_fix_launch_links, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,220 @@
+"""Fixtures of the browser tests: the built site, a local server, headless Chromium.
+
+The tests read the site that ``make html`` wrote (``_build/html``, or the folder
+named by the environment variable ``SITE_DIR``) and the table of contents of the
+repository it was built from (two folders up), so they cover whatever chapters the
+table of contents holds. The site is served by ``http.server`` on 127.0.0.1 and every
+request to any other host is recorded and aborted: a page that needs the network
+fails, and nothing leaves the machine.
+
+Chromium is Debian's (``apt-get install -y chromium``), driven by Playwright for
+Python. Without it the browser tests are skipped with a message saying how to
+install it, except under CI (``CI=true``), where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+SITE_DIR = Path(os.environ.get("SITE_DIR", REPO / "_build" / "html")).resolve()
+#: The repository the site was built from: its _toc.yml and notebooks/.
+SITE_ROOT = SITE_DIR.parents[1]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+CHAPTER_NAME = re.compile(r"^\d{2}-")
+
+
+def toc_pages(root: Path = SITE_ROOT) -> list[str]:
+    """Every page of the table of contents, in reading order (docnames)."""
+    toc_file = root / "_toc.yml"
+    if not toc_file.exists():
+        return []
+    toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
+    pages = [str(Path(toc["root"]).with_suffix(""))]
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "file" in node:
+                pages.append(str(Path(node["file"]).with_suffix("")))
+            for key in ("parts", "chapters", "sections"):
+                walk(node.get(key, []))
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    return pages
+
+
+def toc_chapters(root: Path = SITE_ROOT) -> list[str]:
+    """The chapters: pages of the table of contents named ``NN-...``."""
+    return [p for p in toc_pages(root) if CHAPTER_NAME.match(Path(p).name)]
+
+
+PAGES = toc_pages()
+CHAPTERS = toc_chapters()
+
+
+def require_site() -> None:
+    if not (SITE_DIR / "index.html").exists():
+        pytest.fail(
+            f"no built site at {SITE_DIR}: run `make html` first (`make test` does), "
+            "or point SITE_DIR at a built _build/html",
+            pytrace=False,
+        )
+    if not PAGES:
+        pytest.fail(f"no _toc.yml next to the site, in {SITE_ROOT}", pytrace=False)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".woff": "font/woff",
+        ".woff2": "font/woff2",
+        ".ipynb": "application/x-ipynb+json",
+        ".md": "text/markdown; charset=utf-8",
+    }
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="session")
+def server() -> str:
+    """The site's base URL on a local server, for the whole session."""
+    require_site()
+    handler = functools.partial(_QuietHandler, directory=str(SITE_DIR))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium, or a skip (a failure under CI) if it is missing."""
+    chromium = shutil.which("chromium")
+    how = (
+        "install it with `apt-get update && apt-get install -y chromium` and "
+        "`pip install playwright` (pyproject.toml's dev extra has it)"
+    )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        chromium = None
+    if chromium is None:
+        message = f"the browser tests need Chromium and Playwright for Python: {how}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Visit:
+    """What loading one page showed: requests, errors, and a page still open."""
+
+    url: str
+    page: object
+    status: int | None = None
+    console_errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+    sizes: dict[str, int] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+
+
+def page_url(server: str, docname: str) -> str:
+    return f"{server}{docname}.html"
+
+
+def open_page(browser, server: str, docname: str, mode: str = "light") -> Visit:
+    """Load a page in a fresh context in light or dark mode and wait for its math."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, service_workers="block"
+    )
+    # The theme keeps the reader's choice in localStorage; set it before any script.
+    context.add_init_script(
+        f"localStorage.setItem('mode', '{mode}');"
+        f"localStorage.setItem('theme', '{mode}');"
+    )
+    page = context.new_page()
+    visit = Visit(page_url(server, docname), page)
+    local = urlsplit(server).netloc
+
+    def route(route) -> None:
+        parts = urlsplit(route.request.url)
+        if parts.scheme in ("http", "https") and parts.netloc != local:
+            visit.foreign.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", route)
+    page.on(
+        "console",
+        lambda m: visit.console_errors.append(m.text) if m.type == "error" else None,
+    )
+    page.on("pageerror", lambda e: visit.console_errors.append(f"uncaught: {e}"))
+    page.on(
+        "requestfailed",
+        lambda r: visit.failed.append(f"{r.url} ({r.failure})"),
+    )
+
+    def response(r) -> None:
+        if r.status >= 400:
+            visit.failed.append(f"{r.url} (HTTP {r.status})")
+        length = r.headers.get("content-length")
+        if length is not None:
+            visit.sizes[r.url] = int(length)
+            visit.kinds[r.url] = r.request.resource_type
+
+    page.on("response", response)
+    first = page.goto(visit.url, wait_until="load")
+    visit.status = first.status if first else None
+    page.wait_for_function(
+        "() => !window.MathJax || !MathJax.startup || !MathJax.startup.promise"
+        " ? true : MathJax.startup.promise.then(() => true)"
+    )
+    page.wait_for_load_state("networkidle")
+    return visit
+
+
+@pytest.fixture(scope="session")
+def visits(browser, server):
+    """Pages loaded once per session and mode, shared by the tests that read them."""
+    cache: dict[tuple[str, str], Visit] = {}
+
+    def get(docname: str, mode: str = "light") -> Visit:
+        key = (docname, mode)
+        if key not in cache:
+            cache[key] = open_page(browser, server, docname, mode)
+        return cache[key]
+
+    yield get
+    for visit in cache.values():
+        visit.page.context.close()
