@@ -93,8 +93,9 @@ def test_the_flat_runs_of_chapter_4(chapter):
     # "damped about fivefold" against the peak 0.25; lower than at initialisation
     assert 4 < 0.25 / g["flat_slope"] < 6
     assert g["flat_slope"] < g["initial_slope"]
-    # "the runs that succeed saturate too"
+    # "the runs that succeed end just as saturated"
     assert g["other_slope"] < 0.1
+    assert 0.7 < g["other_slope"] / g["flat_slope"] < 1.3
     # symmetry: with the input weights at zero their gradient vanishes
     assert g["grad_at_zero"] < 1e-5
     lines = [ln for ln in chapter.stdout().splitlines() if "median |w|" in ln]
@@ -110,8 +111,11 @@ def test_relu_networks_end_flat_far_more_often_than_leaky_ones(chapter):
     assert g["relu_flat"] > 5 * g["leaky_flat"]
     # the counts climb with ReLU, less with Leaky ReLU
     assert g["dead_start"] < g["dead_leaky_end"] < g["dead_relu_end"]
-    # flat ReLU networks have more dead units
+    # flat ReLU networks have more dead units: "about half"
     assert g["relu_flat_dead"] > g["relu_other_dead"] + 1
+    assert 8 < g["relu_flat_dead"] < 13
+    # "Deaths come early": most of the rise within the first 30 epochs
+    assert g["early_deaths"] > 0.5
 
 
 def test_dead_first_layer_units_come_back_only_with_a_leak(chapter):
