@@ -1,0 +1,198 @@
+"""Overfitting: the training loss keeps falling while the loss on held-out data rises.
+
+A network with enough parameters can pass through every noisy training point. Early
+in training it picks up the pattern the points share, and the loss on
+held-out data (fresh noisy points it never trains on) falls along with the
+training loss. Later it bends towards each point's own noise, which helps on the
+training points only: the held-out loss turns round and rises.
+:func:`train_with_held_out` records both losses after every epoch; the copies are
+trained by :class:`examples.ensemble.EnsembleTrainer`, so several seeds (and noise
+draws) cost about what one does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from torch import nn
+
+from examples import _validate
+from examples.ensemble import EnsembleHistory, EnsembleTrainer
+from examples.plotting import PALETTE
+
+
+def noisy_squares(
+    X: Sequence[float] | np.ndarray,
+    *,
+    noise: float = 1.0,
+    seed: int = 0,
+    inside: bool = False,
+) -> np.ndarray:
+    """Noisy observations of ``x**2`` at each ``x`` in ``X``.
+
+    With ``inside=False`` the noise is added to the output, ``y = x**2 + e``; with
+    ``inside=True`` it is added to the input before squaring, ``y = (x + e)**2``,
+    the target of :func:`examples.data.noisy_parabola`. Either way ``e`` is drawn
+    from ``N(0, noise**2)`` with its own generator seeded by ``seed``, so held-out
+    data are fresh draws with another seed.
+
+    >>> noisy_squares([1.0, 2.0], noise=0.0).tolist()
+    [1.0, 4.0]
+    >>> from examples.data import noisy_parabola
+    >>> X, y = noisy_parabola(seed=3)
+    >>> bool(np.array_equal(noisy_squares(X, seed=3, inside=True), y))
+    True
+    """
+    X_arr = _validate.finite_vector("X", X)
+    noise = _validate.non_negative_number("noise", noise)
+    seed = _validate.non_negative_int("seed", seed)
+    e = np.random.default_rng(seed).normal(0.0, noise, size=len(X_arr))
+    return (X_arr + e) ** 2 if inside else X_arr**2 + e
+
+
+@dataclass
+class HeldOutHistory:
+    """Training and held-out loss of K copies after every epoch.
+
+    ``train_loss[i, k]`` and ``held_out_loss[i, k]`` are copy ``k``'s mean squared
+    error on the training and on the held-out data once ``epochs[i]`` epochs have
+    been trained, both measured with the parameters of that moment. ``final`` is
+    the :class:`examples.ensemble.EnsembleHistory` at the end of training.
+    """
+
+    epochs: np.ndarray
+    train_loss: np.ndarray
+    held_out_loss: np.ndarray
+    final: EnsembleHistory
+    _best: dict[int, EnsembleHistory] = field(default_factory=dict, repr=False)
+
+    @property
+    def best_epochs(self) -> np.ndarray:
+        """For each copy, the number of epochs after which its held-out loss was
+        lowest, shape (K,)."""
+        return self.epochs[np.argmin(self.held_out_loss, axis=0)]
+
+    def best_model(self, k: int = 0) -> nn.Sequential:
+        """Copy ``k`` with the parameters it had at its :attr:`best_epochs`.
+
+        Keeping those parameters is *early stopping*.
+        """
+        k = _validate.non_negative_int("k", k)
+        if k >= self.train_loss.shape[1]:
+            raise ValueError(f"k must be < {self.train_loss.shape[1]}, got {k}")
+        return self._best[k].model(k)
+
+
+def _targets(name: str, values: np.ndarray, n: int, K: int) -> np.ndarray:
+    arr = np.asarray(values, dtype=np.float64)
+    if arr.ndim == 1:
+        arr = np.broadcast_to(arr, (K, len(arr)))
+    if arr.shape != (K, n) or not np.all(np.isfinite(arr)):
+        raise ValueError(
+            f"{name} must be finite, of length {n} or of shape ({K}, {n}), "
+            f"got shape {np.shape(values)}"
+        )
+    return arr
+
+
+def train_with_held_out(
+    X: Sequence[float] | np.ndarray,
+    y: Sequence[float] | np.ndarray,
+    X_held: Sequence[float] | np.ndarray,
+    y_held: Sequence[float] | np.ndarray,
+    *,
+    sizes: Sequence[int],
+    activations: str | Sequence[str],
+    seeds: Sequence[int],
+    lr: float,
+    num_epochs: int,
+    momentum: float = 0.0,
+    every: int = 1,
+) -> HeldOutHistory:
+    """Train ``mlp(sizes, activations, seed=s)`` for each seed, measuring as it goes.
+
+    Training is ``train_per_sample`` on ``(X, y)`` (per-sample SGD with momentum);
+    after every ``every`` epochs each copy's mean squared error is measured on the
+    training data and on ``(X_held, y_held)``, which training never sees. ``y`` and
+    ``y_held`` may hold one row per seed (shape ``(K, n)``): a different noise draw
+    for each copy. ``num_epochs`` must be a multiple of ``every``.
+
+    >>> X = np.array([-1.0, 0.0, 1.0])
+    >>> h = train_with_held_out(X, X**2, X, X**2, sizes=(1, 4, 1),
+    ...                         activations="relu", seeds=[0, 1], lr=0.01,
+    ...                         num_epochs=3)
+    >>> h.epochs.tolist(), h.held_out_loss.shape, h.best_epochs.shape
+    ([1, 2, 3], (3, 2), (2,))
+    >>> bool(np.allclose(h.train_loss, h.held_out_loss))  # same data, same loss
+    True
+    """
+    X_arr = _validate.finite_vector("X", X)
+    X_held_arr = _validate.finite_vector("X_held", X_held)
+    seeds_list = list(seeds)
+    K = len(seeds_list)
+    y_arr = _targets("y", y, len(X_arr), K)
+    y_held_arr = _targets("y_held", y_held, len(X_held_arr), K)
+    num_epochs = _validate.positive_int("num_epochs", num_epochs)
+    every = _validate.positive_int("every", every)
+    if num_epochs % every:
+        raise ValueError(
+            f"num_epochs must be a multiple of every={every}, got {num_epochs}"
+        )
+    trainer = EnsembleTrainer(
+        X_arr,
+        y_arr,
+        sizes=sizes,
+        activations=activations,
+        seeds=seeds_list,
+        lr=lr,
+        momentum=momentum,
+    )
+    epochs = np.arange(every, num_epochs + 1, every)
+    train_loss = np.empty((len(epochs), K))
+    held_out_loss = np.empty((len(epochs), K))
+    best: dict[int, EnsembleHistory] = {}
+    for i in range(len(epochs)):
+        trainer.train(every)
+        snapshot = trainer.history()
+        train_loss[i] = np.mean((snapshot.predict(X_arr) - y_arr) ** 2, axis=1)
+        held = np.mean((snapshot.predict(X_held_arr) - y_held_arr) ** 2, axis=1)
+        held_out_loss[i] = held
+        for k in np.flatnonzero(held <= held_out_loss[: i + 1].min(axis=0)):
+            best[int(k)] = snapshot
+    if np.any(snapshot.diverged_at >= 0):
+        raise ValueError(
+            f"lr={lr:g}: training diverged for seeds "
+            f"{snapshot.seeds[snapshot.diverged_at >= 0].tolist()}; use a smaller lr"
+        )
+    return HeldOutHistory(epochs, train_loss, held_out_loss, snapshot, best)
+
+
+def plot_train_and_held_out(
+    history: HeldOutHistory, k: int = 0, ax: Axes | None = None
+) -> Axes:
+    """Copy ``k``'s training and held-out loss per epoch, log-log, best epoch marked."""
+    k = _validate.non_negative_int("k", k)
+    ax = ax if ax is not None else plt.gca()
+    epochs = history.epochs
+    ax.plot(epochs, history.train_loss[:, k], color=PALETTE[0], label="training loss")
+    ax.plot(
+        epochs, history.held_out_loss[:, k], color=PALETTE[1], label="held-out loss"
+    )
+    best = int(history.best_epochs[k])
+    ax.axvline(
+        best,
+        color=PALETTE[2],
+        linestyle="--",
+        linewidth=1.2,
+        label=f"lowest held-out loss ({best} epochs)",
+    )
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("epochs trained")
+    ax.set_ylabel("mean squared error")
+    ax.legend()
+    return ax

@@ -1,0 +1,184 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from examples.data import noisy_parabola  # noqa: E402
+from examples.models import mlp  # noqa: E402
+from examples.overfitting import (  # noqa: E402
+    noisy_squares,
+    plot_train_and_held_out,
+    train_with_held_out,
+)
+from examples.training import mean_squared_error, train_per_sample  # noqa: E402
+
+X = np.arange(-5.0, 6.0)
+
+
+def test_noisy_squares_draws():
+    y = noisy_squares(X, noise=2.0, seed=5)
+    e = np.random.default_rng(5).normal(0.0, 2.0, len(X))
+    np.testing.assert_allclose(y, X**2 + e)
+    np.testing.assert_array_equal(
+        noisy_squares(X, noise=1.0, seed=5, inside=True), noisy_parabola(seed=5)[1]
+    )
+    assert not np.array_equal(noisy_squares(X, seed=1), noisy_squares(X, seed=2))
+    with pytest.raises(ValueError, match="noise"):
+        noisy_squares(X, noise=-1.0)
+
+
+def test_losses_are_those_of_the_single_model_loop():
+    y = noisy_squares(X, noise=3.0, seed=0)
+    X_held = np.linspace(-4.5, 4.5, 10)
+    y_held = noisy_squares(X_held, noise=3.0, seed=1)
+    h = train_with_held_out(
+        X,
+        y,
+        X_held,
+        y_held,
+        sizes=(1, 4, 1),
+        activations="sigmoid",
+        seeds=[2],
+        lr=0.005,
+        momentum=0.1,
+        num_epochs=30,
+        every=10,
+    )
+    assert h.epochs.tolist() == [10, 20, 30]
+    # One uninterrupted single-model run ends where the chunked ensemble does.
+    model = mlp((1, 4, 1), "sigmoid", seed=2)
+    train_per_sample(model, X, y, lr=0.005, momentum=0.1, num_epochs=30)
+    assert h.train_loss[-1, 0] == pytest.approx(
+        mean_squared_error(model, X, y), rel=1e-4
+    )
+    final = h.final.model(0)
+    assert h.train_loss[-1, 0] == pytest.approx(
+        mean_squared_error(final, X, y), rel=1e-5
+    )
+    assert h.held_out_loss[-1, 0] == pytest.approx(
+        mean_squared_error(final, X_held, y_held), rel=1e-5
+    )
+
+
+def test_best_model_is_the_one_at_the_lowest_held_out_loss():
+    y = noisy_squares(X, noise=3.0, seed=0)
+    X_held = np.tile(X, 5)
+    y_held = noisy_squares(X_held, noise=3.0, seed=1)
+    h = train_with_held_out(
+        X,
+        y,
+        X_held,
+        y_held,
+        sizes=(1, 8, 1),
+        activations="sigmoid",
+        seeds=[0, 1],
+        lr=0.005,
+        momentum=0.1,
+        num_epochs=300,
+        every=5,
+    )
+    for k in range(2):
+        i = int(np.argmin(h.held_out_loss[:, k]))
+        assert h.best_epochs[k] == h.epochs[i]
+        best = h.best_model(k)
+        assert mean_squared_error(best, X_held, y_held) == pytest.approx(
+            h.held_out_loss[i, k], rel=1e-5
+        )
+    with pytest.raises(ValueError, match="k must be"):
+        h.best_model(2)
+
+
+def test_overfitting_is_robust_across_draws_and_seeds():
+    # The chapter's set-up, with a different noise draw and seed for each copy.
+    K = 20
+    Y = np.array([noisy_squares(X, noise=3.0, seed=s) for s in range(K)])
+    X_held = np.tile(X, 20)
+    Y_held = np.array(
+        [noisy_squares(X_held, noise=3.0, seed=1000 + s) for s in range(K)]
+    )
+    h = train_with_held_out(
+        X,
+        Y,
+        X_held,
+        Y_held,
+        sizes=(1, 50, 1),
+        activations="sigmoid",
+        seeds=range(K),
+        lr=0.005,
+        momentum=0.1,
+        num_epochs=3000,
+        every=10,
+    )
+    best = np.argmin(h.held_out_loss, axis=0)
+    rows = np.arange(K)
+    rise = h.held_out_loss[-1] / h.held_out_loss[best, rows]
+    train_fell = h.train_loss[-1] < 0.5 * h.train_loss[best, rows]
+    overfit = (rise > 1.1) & train_fell
+    assert overfit.sum() >= K // 2
+    # and the held-out minimum is never at the very start or the very end
+    assert np.all((best > 0) & (best < len(h.epochs) - 1))
+
+
+def test_bad_arguments_are_refused():
+    with pytest.raises(ValueError, match="multiple"):
+        train_with_held_out(
+            X,
+            X**2,
+            X,
+            X**2,
+            sizes=(1, 2, 1),
+            activations="relu",
+            seeds=[0],
+            lr=0.01,
+            num_epochs=10,
+            every=3,
+        )
+    with pytest.raises(ValueError, match="y_held"):
+        train_with_held_out(
+            X,
+            X**2,
+            X,
+            X[:3],
+            sizes=(1, 2, 1),
+            activations="relu",
+            seeds=[0],
+            lr=0.01,
+            num_epochs=1,
+        )
+    with pytest.raises(ValueError, match="diverged"):
+        train_with_held_out(
+            X,
+            X**2,
+            X,
+            X**2,
+            sizes=(1, 2, 1),
+            activations="relu",
+            seeds=[0],
+            lr=10.0,
+            num_epochs=5,
+        )
+
+
+def test_plot_marks_the_best_epoch():
+    h = train_with_held_out(
+        X,
+        X**2,
+        X,
+        X**2 + 1,
+        sizes=(1, 3, 1),
+        activations="sigmoid",
+        seeds=[0],
+        lr=0.005,
+        num_epochs=20,
+    )
+    fig, ax = plt.subplots()
+    try:
+        assert plot_train_and_held_out(h, ax=ax) is ax
+        train, held, best = ax.get_lines()
+        np.testing.assert_allclose(train.get_xdata(), h.epochs)
+        assert best.get_xdata()[0] == h.best_epochs[0]
+    finally:
+        plt.close(fig)
