@@ -9,6 +9,8 @@ import pytest  # noqa: E402
 from examples.data import noisy_parabola  # noqa: E402
 from examples.models import mlp  # noqa: E402
 from examples.overfitting import (  # noqa: E402
+    best_prediction,
+    irreducible_loss,
     noisy_squares,
     plot_train_and_held_out,
     train_with_held_out,
@@ -182,3 +184,17 @@ def test_plot_marks_the_best_epoch():
         assert best.get_xdata()[0] == h.best_epochs[0]
     finally:
         plt.close(fig)
+
+
+@pytest.mark.parametrize("inside", [False, True])
+def test_irreducible_loss_is_the_loss_of_the_best_prediction(inside):
+    X_big = np.tile(np.arange(-5.0, 6.0), 20_000)
+    y_big = noisy_squares(X_big, noise=1.5, seed=7, inside=inside)
+    mse = np.mean((best_prediction(X_big, noise=1.5, inside=inside) - y_big) ** 2)
+    assert irreducible_loss(X_big, noise=1.5, inside=inside) == pytest.approx(
+        mse, rel=0.02
+    )
+    # No other constant shift of the prediction does better.
+    for shift in (-0.3, 0.3):
+        shifted = best_prediction(X_big, noise=1.5, inside=inside) + shift
+        assert np.mean((shifted - y_big) ** 2) > mse

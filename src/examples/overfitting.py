@@ -54,6 +54,44 @@ def noisy_squares(
     return (X_arr + e) ** 2 if inside else X_arr**2 + e
 
 
+def best_prediction(
+    X: Sequence[float] | np.ndarray, *, noise: float = 1.0, inside: bool = False
+) -> np.ndarray:
+    """The mean of the noisy target at each ``x``: the best any model can predict.
+
+    ``x**2`` for noise added to the output; ``x**2 + noise**2`` for noise added to
+    the input, since ``E[(x + e)**2] = x**2 + 2 x E[e] + E[e**2]``.
+
+    >>> best_prediction([0.0, 2.0], noise=1.0, inside=True).tolist()
+    [1.0, 5.0]
+    """
+    X_arr = _validate.finite_vector("X", X)
+    noise = _validate.non_negative_number("noise", noise)
+    return X_arr**2 + (noise**2 if inside else 0.0)
+
+
+def irreducible_loss(
+    X: Sequence[float] | np.ndarray, *, noise: float = 1.0, inside: bool = False
+) -> float:
+    """The expected mean squared error of :func:`best_prediction` on fresh draws at
+    ``X``: the part of the held-out loss no model can remove.
+
+    For ``y = x**2 + e`` it is the noise's variance, ``noise**2``. For
+    ``y = (x + e)**2`` the deviation from the mean is ``2 x e + e**2 - noise**2``,
+    whose variance is ``4 x**2 noise**2 + 2 noise**4``: the noise grows with ``|x|``.
+
+    >>> irreducible_loss([0.0, 5.0], noise=1.0, inside=True)
+    52.0
+    >>> irreducible_loss([0.0, 5.0], noise=3.0)
+    9.0
+    """
+    X_arr = _validate.finite_vector("X", X)
+    noise = _validate.non_negative_number("noise", noise)
+    if not inside:
+        return noise**2
+    return float(np.mean(4 * X_arr**2 * noise**2 + 2 * noise**4))
+
+
 @dataclass
 class HeldOutHistory:
     """Training and held-out loss of K copies after every epoch.
