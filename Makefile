@@ -38,6 +38,13 @@ html: $(INSTALLED) $(NODE_INSTALLED)
 test: html
 	$(BIN)/python -m pytest -n 2
 
+# Time the build in a temporary copy (cold, no-op, after a prose edit and after a
+# module edit) against executing the chapters one after another; prints `name: value`
+# lines (README: "The build is strict").
+.PHONY: bench
+bench: $(INSTALLED) $(NODE_INSTALLED)
+	$(BIN)/python scripts/bench_build.py
+
 # --- for authors and contributors (README: "For authors and contributors") ----------
 
 $(TOOLS)/.installed: requirements/tools.txt

@@ -41,7 +41,24 @@ import book_deps  # noqa: E402
 import book_exec  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-IGNORE = shutil.ignore_patterns(*book_deps.SKIP_DIRS)
+
+
+def copy_repository(dest: Path) -> None:
+    """The repository without tool state, outputs and virtual environments;
+    node_modules (MathJax for the site) is linked."""
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        return {
+            n
+            for n in names
+            if n in book_deps.SKIP_DIRS or (Path(folder, n) / "pyvenv.cfg").exists()
+        }
+
+    shutil.copytree(ROOT, dest, ignore=ignore)
+    if (ROOT / "node_modules").is_dir():
+        (dest / "node_modules").symlink_to(ROOT / "node_modules")
+
+
 PROSE_EDIT = "\n\nA sentence added by the build benchmark.\n"
 MODULE_EDIT = "\n# A comment added by the build benchmark.\n"
 
@@ -118,7 +135,7 @@ def main() -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="book-bench-"))
     book = tmp / "book"
-    shutil.copytree(ROOT, book, ignore=IGNORE)
+    copy_repository(book)
     pages = book_deps.notebook_pages(book)
     print(f"chapters: {len(pages)}")
     print(f"load_average_start: {load()}")

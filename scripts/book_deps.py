@@ -102,7 +102,8 @@ def toc_docnames(root: Path) -> list[str]:
     seen: set[str] = set()
     ordered = []
     for name in names:
-        name = name.removesuffix(Path(name).suffix) if Path(name).suffix else name
+        for suffix in SOURCE_SUFFIXES:
+            name = name.removesuffix(suffix)
         if name not in seen:
             seen.add(name)
             ordered.append(name)
@@ -362,19 +363,38 @@ def distribution_closure(names: Iterable[str]) -> dict[str, str | None]:
     return versions
 
 
+#: Import names that differ from their distribution's name (looked up without
+#: scanning every installed distribution's file list, which takes a second).
+IMPORT_ALIASES = {
+    "PIL": "pillow",
+    "sklearn": "scikit-learn",
+    "skimage": "scikit-image",
+    "yaml": "pyyaml",
+    "cv2": "opencv-python",
+    "bs4": "beautifulsoup4",
+    "dateutil": "python-dateutil",
+    "zmq": "pyzmq",
+}
+
+
 def _distributions_of_imports(tops: Iterable[str]) -> set[str]:
+    """The distributions that provide the top-level import names ``tops``."""
     names: set[str] = set()
     mapping = None
-    for top in tops:
-        try:
-            importlib.metadata.distribution(top)
-            names.add(top)
-            continue
-        except importlib.metadata.PackageNotFoundError:
-            pass
-        if mapping is None:
-            mapping = importlib.metadata.packages_distributions()
-        names.update(mapping.get(top, []))
+    for top in sorted(tops):
+        for candidate in (top, IMPORT_ALIASES.get(top)):
+            if candidate is None:
+                continue
+            try:
+                importlib.metadata.distribution(candidate)
+            except importlib.metadata.PackageNotFoundError:
+                continue
+            names.add(candidate)
+            break
+        else:
+            if mapping is None:
+                mapping = importlib.metadata.packages_distributions()
+            names.update(mapping.get(top, []))
     return names
 
 
@@ -422,39 +442,89 @@ def lock_entries(path: Path) -> dict[str, str] | None:
     return entries
 
 
-def pinned_requirements(root: Path) -> list[str]:
-    """The dependency pins of ``pyproject.toml`` (runtime and optional)."""
+def pinned_requirements(root: Path) -> dict[str, list[str]]:
+    """The dependency pins of ``pyproject.toml`` (runtime and optional), by the
+    canonical name of the distribution they pin."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
     path = root / "pyproject.toml"
     if not path.is_file():
-        return []
+        return {}
     project = tomllib.loads(path.read_text(encoding="utf-8")).get("project", {})
-    pins = list(project.get("dependencies", []))
-    for group, reqs in sorted(project.get("optional-dependencies", {}).items()):
-        pins += [f"[{group}] {r}" for r in reqs]
+    texts = list(project.get("dependencies", []))
+    for reqs in project.get("optional-dependencies", {}).values():
+        texts += reqs
+    pins: dict[str, list[str]] = {}
+    for text in texts:
+        try:
+            name = _canonical(Requirement(text).name)
+        except InvalidRequirement:
+            name = text
+        pins.setdefault(name, []).append(text)
     return pins
 
 
-def environment_key(root: Path, external_imports: Iterable[str]) -> tuple[str, dict]:
+def environment_key(
+    root: Path, external_imports: Iterable[str], memo: Path | None = None
+) -> tuple[str, dict]:
     """A key over everything outside the repository that the outputs depend on.
 
-    Returns the key and a readable description of what went into it.
+    The distributions that matter are the runtime dependencies of ``pyproject.toml``,
+    the kernel, and the distributions of the chapters' third-party imports, with all
+    they require, transitively. The key covers their installed versions and their
+    pins in ``pyproject.toml`` and in the lock file, if any; a pin of anything else
+    (a linter, a Sphinx extension) re-executes nothing. Returns the key and a readable
+    description of what went into it.
+
+    Reading the metadata of every distribution takes a while, so the result is kept
+    in ``memo`` and reused while the installed distributions, the pins, the lock files
+    and the imports are all unchanged.
     """
+    external_imports = sorted(set(external_imports))
+    inputs = [sys.version, *external_imports, *_installed_distributions()]
+    for path in [root / "pyproject.toml", *lock_files(root)]:
+        if path.is_file():
+            inputs += [str(path), _sha(path.read_bytes())]
+    fingerprint = _sha(*inputs)
+    if memo is not None and memo.is_file():
+        try:
+            saved = json.loads(memo.read_text(encoding="utf-8"))
+        except ValueError:
+            saved = {}
+        if saved.get("fingerprint") == fingerprint:
+            return saved["key"], saved["description"]
+    key, description = _environment_key(root, external_imports)
+    if memo is not None:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        memo.write_text(
+            json.dumps(
+                {"fingerprint": fingerprint, "key": key, "description": description},
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
+    return key, description
+
+
+def _environment_key(root: Path, external_imports: list[str]) -> tuple[str, dict]:
     from packaging.requirements import InvalidRequirement, Requirement
 
-    pins = pinned_requirements(root)
+    path = root / "pyproject.toml"
+    project = {}
+    if path.is_file():
+        project = tomllib.loads(path.read_text(encoding="utf-8")).get("project", {})
     roots = set(KERNEL_DISTRIBUTIONS)
-    for pin in pins:
-        if pin.startswith("["):
-            continue
+    for text in project.get("dependencies", []):
         try:
-            roots.add(Requirement(pin).name)
+            roots.add(Requirement(text).name)
         except InvalidRequirement:
             pass
     roots |= _distributions_of_imports(external_imports)
     versions = distribution_closure(sorted(roots))
+    pins = pinned_requirements(root)
     description = {
         "python": sys.version,
-        "pins": pins,
+        "pins": {name: pins[name] for name in sorted(versions) if name in pins},
         "locks": _relevant_lock_entries(root, versions),
         "versions": dict(sorted(versions.items())),
     }

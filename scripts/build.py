@@ -45,8 +45,13 @@ STATE = BUILD / ".book-exec"
 STAMP = STATE / "stamp"
 FAILED = STATE / "last-build-failed"
 REPORT = STATE / "last-build.json"
+ENVIRONMENT = STATE / "environment.json"
 DOCTREES = BUILD / ".doctrees"
 HTML = BUILD / "html"
+
+
+#: Seconds spent in each step of this build, for the summary and the report.
+PHASES: dict[str, float] = {}
 
 
 def say(message: str = "") -> None:
@@ -74,6 +79,7 @@ class Chapter:
         self.status = "cached"
         self.seconds = record.data.get("execution_seconds") if record else None
         self.error: str | None = None
+        self.outputs_changed = False  # executed, and its outputs differ from before
 
     @property
     def stale(self) -> bool:
@@ -110,7 +116,9 @@ def analyse(config: dict, cache) -> list[Chapter]:
         deps = book_deps.analyse_chapter(ROOT, docname, path, nb, index)
         found.append((docname, path, nb, deps))
     external = set().union(*(deps.external for *_, deps in found))
-    env_key, _ = book_deps.environment_key(ROOT, external)
+    previous = _previous_environment()
+    env_key, environment = book_deps.environment_key(ROOT, external, ENVIRONMENT)
+    _report_environment_change(previous, environment)
     sphinx_config = (config.get("sphinx") or {}).get("config") or {}
     merge_streams = bool(sphinx_config.get("nb_merge_streams", False))
     chapters = []
@@ -129,6 +137,35 @@ def analyse(config: dict, cache) -> list[Chapter]:
             Chapter(docname, path, nb, deps, cache_hash, key, record, options, merge)
         )
     return chapters
+
+
+def _previous_environment() -> dict | None:
+    try:
+        return json.loads(ENVIRONMENT.read_text(encoding="utf-8"))["description"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _report_environment_change(before: dict | None, environment: dict) -> None:
+    """Say what changed in the environment since the last build (every chapter is
+    executed again)."""
+    if before is None:
+        return
+    changes = []
+    for part in ("python", "pins", "locks", "versions"):
+        old, new = before.get(part), environment.get(part)
+        if isinstance(old, dict) and isinstance(new, dict):
+            changes += [
+                f"{name}: {old.get(name)} -> {new.get(name)}"
+                for name in sorted(old.keys() | new.keys())
+                if old.get(name) != new.get(name)
+            ]
+        elif old != new:
+            changes.append(f"{part} changed")
+    if changes:
+        say("[book] the environment changed, every chapter is stale:")
+        for change in changes[:20]:
+            say(f"[book]   {change[:120]}")
 
 
 def _previous_seconds(cache, path: Path) -> float:
@@ -161,42 +198,55 @@ def execute_stale(chapters: list[Chapter], cache, workers: int) -> bool:
         for c in stale
     ]
 
-    def done(outcome: book_exec.Outcome) -> None:
-        state = "done" if outcome.ok else "FAILED"
-        say(f"[book]   {outcome.job.docname}: {state} in {outcome.seconds:.1f} s")
-
-    outcomes = book_exec.execute_all(jobs, workers=workers, on_done=done)
-    for outcome in outcomes:
+    def store(outcome: book_exec.Outcome) -> None:
+        """Cache the chapter as soon as it is done (an interrupted build keeps it)."""
         chapter = by_name[outcome.job.docname]
         chapter.seconds = outcome.seconds
-        uri = str(chapter.path.absolute())
-        if outcome.ok:
-            book_exec.normalise(chapter.nb, chapter.merge_streams)
-            record = cache.cache_notebook_bundle(
-                CacheBundleIn(
-                    chapter.nb,
-                    uri,
-                    data={
-                        "execution_seconds": outcome.seconds,
-                        "dependency_key": chapter.key,
-                        "modules": chapter.deps.modules,
-                    },
-                ),
-                check_validity=False,
-                overwrite=True,
-            )
-            for old in cache.list_cache_records():  # earlier versions of the page
-                if old.uri == uri and old.pk != record.pk:
-                    cache.remove_cache(old.pk)
-            chapter.status = "executed"
-            # make Sphinx re-read the page (its doctree holds the old outputs)
-            (DOCTREES / f"{chapter.docname}.doctree").unlink(missing_ok=True)
-        else:
+        state = "done" if outcome.ok else "FAILED"
+        say(f"[book]   {chapter.docname}: {state} in {outcome.seconds:.1f} s")
+        if not outcome.ok:
             chapter.status = "FAILED"
             chapter.error = outcome.error
             if chapter.record is not None:  # never serve the outputs of old inputs
                 cache.remove_cache(chapter.record.pk)
+            return
+        book_exec.normalise(chapter.nb, chapter.merge_streams)
+        before = None
+        if chapter.record is not None:  # same cells, executed with older inputs
+            before = _outputs(cache.get_cache_bundle(chapter.record.pk).nb)
+        uri = str(chapter.path.absolute())
+        record = cache.cache_notebook_bundle(
+            CacheBundleIn(
+                chapter.nb,
+                uri,
+                data={
+                    "execution_seconds": outcome.seconds,
+                    "dependency_key": chapter.key,
+                    "modules": chapter.deps.modules,
+                },
+            ),
+            check_validity=False,
+            overwrite=True,
+        )
+        for old in cache.list_cache_records():  # earlier versions of the page
+            if old.uri == uri and old.pk != record.pk:
+                cache.remove_cache(old.pk)
+        chapter.status = "executed"
+        chapter.outputs_changed = before != _outputs(chapter.nb)
+        if chapter.outputs_changed:
+            # make Sphinx re-read the page: its doctree holds the old outputs
+            (DOCTREES / f"{chapter.docname}.doctree").unlink(missing_ok=True)
+
+    outcomes = book_exec.execute_all(jobs, workers=workers, on_done=store)
     return all(o.ok for o in outcomes)
+
+
+def _outputs(nb) -> list:
+    return [
+        (cell.get("execution_count"), cell.get("outputs"))
+        for cell in nb.cells
+        if cell.get("cell_type") == "code"
+    ]
 
 
 # --- step 3: Sphinx ------------------------------------------------------------------
@@ -245,7 +295,10 @@ def summary(chapters: list[Chapter]) -> None:
     for c in chapters:
         seconds = f"{c.seconds:7.1f}" if c.seconds is not None else "      -"
         status = c.status if c.options is not None else "by Sphinx"
-        say(f"[book] {c.docname.ljust(width)}  {status:10} {seconds}")
+        note = ""
+        if c.status == "executed" and not c.outputs_changed:
+            note = "  (same outputs as before: page not re-read)"
+        say(f"[book] {c.docname.ljust(width)}  {status:10} {seconds}{note}")
 
 
 def write_report(chapters, sphinx_ran: bool, sphinx_executed, ok: bool) -> None:
@@ -254,11 +307,13 @@ def write_report(chapters, sphinx_ran: bool, sphinx_executed, ok: bool) -> None:
         "succeeded": ok,
         "sphinx_ran": sphinx_ran,
         "executed": [c.docname for c in chapters if c.status == "executed"],
+        "reread": [c.docname for c in chapters if c.outputs_changed],
         "cached": [c.docname for c in chapters if c.status == "cached"],
         "failed": [c.docname for c in chapters if c.status == "FAILED"],
         "executed_by_sphinx": sphinx_executed,
         "seconds": {c.docname: c.seconds for c in chapters},
         "modules": {c.docname: c.deps.modules for c in chapters},
+        "phase_seconds": PHASES,
     }
     REPORT.write_text(json.dumps(report, indent=1), encoding="utf-8")
 
@@ -294,7 +349,10 @@ def main(argv: list[str] | None = None) -> int:
         cache_path = ROOT / (execute.get("cache") or "_build/.jupyter_cache")
         cache = get_cache(str(cache_path))
         chapters = analyse(config, cache)
-        if not execute_stale(chapters, cache, args.workers):
+        PHASES["analysis"] = time.perf_counter() - started
+        ok = execute_stale(chapters, cache, args.workers)
+        PHASES["execution"] = time.perf_counter() - started - PHASES["analysis"]
+        if not ok:
             FAILED.touch()
             for c in chapters:
                 if c.error:
@@ -309,7 +367,9 @@ def main(argv: list[str] | None = None) -> int:
     if not full:
         force_rewrite_of_every_page()
     FAILED.touch()  # removed only if this build succeeds
+    sphinx_started = time.perf_counter()
     code, by_sphinx = run_sphinx(full)
+    PHASES["sphinx"] = time.perf_counter() - sphinx_started
     summary(chapters)
     if by_sphinx:
         say(
@@ -322,7 +382,10 @@ def main(argv: list[str] | None = None) -> int:
         return code
     FAILED.unlink()
     STAMP.write_text(stamp)
-    say(f"[book] built in {time.perf_counter() - started:.1f} s: _build/html")
+    phases = ", ".join(f"{name} {s:.1f} s" for name, s in PHASES.items())
+    say(
+        f"[book] built in {time.perf_counter() - started:.1f} s ({phases}): _build/html"
+    )
     return 0
 
 

@@ -68,7 +68,7 @@ def make_book(
     pages: dict[str, str] | None = None,
     modules: dict[str, str] | None = None,
 ) -> Path:
-    """A copy of the repository at ``dest`` whose table of contents has the intro,
+    """A copy of the repository at ``dest`` whose table of contents has a plain intro,
     the real ``chapters`` (file names in book/), ``pages`` (name: text, added after
     them), the glossary and the execution report; ``modules`` (file name: text) are
     added to src/examples. Links to the chapters left out become plain text."""
@@ -87,6 +87,8 @@ def make_book(
     for page in book.glob("*.md"):
         text = page.read_text(encoding="utf-8")
         page.write_text(_keep_present_doc_refs(text, present), encoding="utf-8")
+    # a plain intro: the real one presents every chapter of the whole book
+    (book / "intro.md").write_text("# A small copy of the book\n", encoding="utf-8")
     toc = "format: jb-book\nroot: book/intro\nchapters:\n"
     toc += "".join(f"  - file: book/{name}\n" for name in names)
     (dest / "_toc.yml").write_text(toc, encoding="utf-8")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.book_builds import make_book
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,21 +30,9 @@ kernelspec:
 
 
 def make_small_book(tmp_path: Path, chapter_text: str) -> Path:
-    """A copy of the repo's build set-up with the intro and one extra chapter."""
-    for name in ("_config.yml", "pyproject.toml"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    for name in ("scripts", "src"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    (tmp_path / "book").mkdir()
-    shutil.copy(ROOT / "book" / "intro.md", tmp_path / "book" / "intro.md")
-    (tmp_path / "book" / "99-extra.md").write_text(chapter_text)
-    (tmp_path / "_toc.yml").write_text(
-        "format: jb-book\nroot: book/intro\nchapters:\n  - file: book/99-extra\n"
-    )
-    # the intro links to chapters this small book does not have
-    intro = tmp_path / "book" / "intro.md"
-    intro.write_text(intro.read_text().replace("{doc}", ""))
-    return tmp_path
+    """A copy of the repository whose book is the intro and one extra chapter (with
+    the glossary and the execution report)."""
+    return make_book(tmp_path / "book", [], pages={"99-extra": chapter_text})
 
 
 def build(book: Path) -> subprocess.CompletedProcess:
@@ -83,3 +72,28 @@ def test_broken_cross_reference_fails_the_build(tmp_path):
     result = build(make_small_book(tmp_path, text))
     assert result.returncode != 0
     assert "fig-does-not-exist" in result.stdout + result.stderr
+
+
+def test_cell_tagged_raises_exception_may_raise(tmp_path):
+    text = FAILING_CHAPTER.replace(
+        "```{code-cell} ipython3\n1 / 0",
+        "```{code-cell} ipython3\n:tags: [raises-exception]\n1 / 0",
+    )
+    book = make_small_book(tmp_path, text)
+    result = build(book)
+    assert result.returncode == 0, result.stdout[-3000:]
+    page = (book / "_build" / "html" / "book" / "99-extra.html").read_text()
+    assert "ZeroDivisionError" in page  # the error is shown, as the tag asks
+
+
+def test_broken_cross_reference_fails_the_next_build_too(tmp_path):
+    text = (
+        FAILING_CHAPTER.replace("1 / 0", "1 + 1")
+        + "\nSee {numref}`fig-does-not-exist`.\n"
+    )
+    book = make_small_book(tmp_path, text)
+    assert build(book).returncode != 0
+    # nothing changed: the page that failed is not re-read, yet the build must fail
+    second = build(book)
+    assert second.returncode != 0
+    assert "fig-does-not-exist" in second.stdout + second.stderr

@@ -1,24 +1,32 @@
 """The build never shows stale outputs and executes only the chapters that changed.
 
-One cold build of a small copy of the book (chapter 1, two probe pages, the glossary
-and the execution report) is shared by the module; each test starts from a copy of
-that built tree, at the same path, so Sphinx and the cache see it as it was.
+One cold build of a small copy of the book (two probe chapters, a page with a label,
+the glossary and the execution report) is shared by the module; each test starts
+from a copy of that built tree, at the same path, so Sphinx and the cache see it as
+the cold build left it. The probe chapters are made for the purpose (cheap, and
+independent of edits to the real chapters); the real chapters' hashing, parallel
+execution and reproducibility are tested in test_reproducible.py.
 
-The probe chapter prints a value defined in ``examples._probe_leaf``, which it
+``probe`` prints and glues a value defined in ``examples._probe_leaf``, which it
 imports only through ``examples._probe_top``: a change of the leaf must re-execute
-the probe chapter (transitive import analysis) and nothing else.
+``probe`` (transitive import analysis) and not ``probe-other``, which imports
+``examples._probe_other`` and draws a figure.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shutil
+import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from tests.book_builds import (
     NOTEBOOK_HEADER,
+    ROOT,
     build,
     cache_records,
     last_build,
@@ -27,28 +35,74 @@ from tests.book_builds import (
 )
 
 PROBE = "probe"
+OTHER = "probe-other"
 TARGET = "probe-target"
-CHAPTER1 = "01-learning-by-nudging"
 PAGES = {
     PROBE: NOTEBOOK_HEADER
-    + "# A probe chapter\n\nIt links to {ref}`probe-target`.\n\n"
-    + "```{code-cell} ipython3\nfrom examples._probe_top import message\n\n"
-    + "print(message())\n```\n",
+    + """# A probe chapter
+
+It links to {ref}`probe-target`, and the value is {glue:text}`probe_value`.
+
+```{code-cell} ipython3
+:tags: [remove-cell]
+from myst_nb import glue
+
+from examples._probe_top import message, value
+```
+
+```{code-cell} ipython3
+print(message())
+glue("probe_value", value(), display=False)
+```
+""",
+    OTHER: NOTEBOOK_HEADER
+    + """# Another probe chapter
+
+{numref}`fig-probe-line` shows a line.
+
+```{code-cell} ipython3
+:tags: [hide-input]
+:mystnb:
+:  figure:
+:    caption: A line through three points.
+:    name: fig-probe-line
+:  image:
+:    alt: A straight line rising from left to right.
+import matplotlib.pyplot as plt
+
+from examples._probe_other import points
+
+fig, ax = plt.subplots(figsize=(2, 2))
+ax.plot(*points());
+```
+""",
     TARGET: "(probe-target)=\n# A page with a label\n\nNothing runs here.\n",
 }
 MODULES = {
-    "_probe_top.py": '"""Build-test probe."""\n\nfrom examples import _probe_leaf\n\n\n'
-    'def message():\n    return f"probe value {_probe_leaf.VALUE}"\n',
+    "_probe_top.py": '''"""Build-test probe."""
+
+from examples import _probe_leaf
+
+
+def message():
+    return f"probe value {_probe_leaf.VALUE}"
+
+
+def value():
+    return _probe_leaf.VALUE
+''',
     "_probe_leaf.py": '"""Build-test probe."""\n\nVALUE = 1\n',
+    "_probe_other.py": '"""Build-test probe."""\n\n\ndef points():\n'
+    "    return [0, 1, 2], [0, 1, 2]\n",
 }
-NOTEBOOKS = {f"book/{CHAPTER1}", f"book/{PROBE}"}
+NOTEBOOKS = {f"book/{PROBE}", f"book/{OTHER}"}
 
 
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory):
     """A built small book (path, snapshot of its built tree, cold build result)."""
     base = tmp_path_factory.mktemp("build-cache")
-    work = make_book(base / "book", [f"{CHAPTER1}.md"], PAGES, MODULES)
+    work = make_book(base / "book", [], PAGES, MODULES)
     cold = build(work)
     assert cold.returncode == 0, cold.output[-3000:]
     snapshot = base / "snapshot"
@@ -80,6 +134,7 @@ def test_cold_build_executes_each_chapter_once_outside_sphinx(pristine):
     assert "Executing notebook" not in cold.output
     assert cold.output.count("Using cached notebook") == len(NOTEBOOKS)
     assert "probe value 1" in page_html(work, PROBE)
+    assert 'alt="A straight line rising from left to right."' in page_html(work, OTHER)
 
 
 def test_execution_report_lists_every_chapter_with_its_time(pristine):
@@ -90,7 +145,7 @@ def test_execution_report_lists_every_chapter_with_its_time(pristine):
         for row in re.findall(r"<tr.*?</tr>", html, flags=re.S)
     ]
     for docname in NOTEBOOKS:
-        (row,) = [r for r in rows if docname in r]
+        (row,) = [r for r in rows if r.split()[0] == docname]
         seconds = re.search(r"cache ([0-9.]+) ✅", row)
         assert seconds is not None, row
         assert float(seconds.group(1)) > 0
@@ -112,19 +167,20 @@ def test_module_edit_reexecutes_only_the_chapters_importing_it(book):
     assert result.returncode == 0, result.output[-3000:]
     html = page_html(book, PROBE)
     assert "probe value 2" in html and "probe value 1" not in html
+    assert 'the value is <span class="pasted-text">2</span>' in html  # glued
     assert last_build(book)["executed"] == [f"book/{PROBE}"]
     after = cache_records(book)
-    assert after[f"{CHAPTER1}.md"] == before[f"{CHAPTER1}.md"]  # served from cache
+    assert after[f"{OTHER}.md"] == before[f"{OTHER}.md"]  # served from cache
     assert after[f"{PROBE}.md"] != before[f"{PROBE}.md"]
 
 
 def test_prose_edit_executes_nothing(book):
     before = cache_records(book)
-    chapter = book / "book" / f"{CHAPTER1}.md"
+    chapter = book / "book" / f"{OTHER}.md"
     chapter.write_text(chapter.read_text() + "\nA sentence added by a test.\n")
     result = build(book)
     assert result.returncode == 0, result.output[-3000:]
-    assert "A sentence added by a test." in page_html(book, CHAPTER1)
+    assert "A sentence added by a test." in page_html(book, OTHER)
     assert last_build(book)["executed"] == []
     assert cache_records(book) == before
 
@@ -136,7 +192,7 @@ def test_code_cell_edit_reexecutes_that_chapter_only(book):
     assert result.returncode == 0, result.output[-3000:]
     assert "probe value 1probe value 1" in page_html(book, PROBE)
     assert last_build(book)["executed"] == [f"book/{PROBE}"]
-    assert cache_records(book)[f"{CHAPTER1}.md"] == before[f"{CHAPTER1}.md"]
+    assert cache_records(book)[f"{OTHER}.md"] == before[f"{OTHER}.md"]
 
 
 def test_lock_file_pins_reexecute_everything_only_if_they_matter(book):
@@ -184,3 +240,62 @@ def test_reference_broken_by_another_page_fails_every_build(book):
     result = build(book)
     assert result.returncode == 0, result.output[-3000:]
     assert last_build(book)["executed"] == []
+
+
+def load_book_deps():
+    spec = importlib.util.spec_from_file_location(
+        "book_deps", ROOT / "scripts" / "book_deps.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("book_deps", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_import_analysis_follows_the_package_transitively(tmp_path):
+    book_deps = load_book_deps()
+    pkg = tmp_path / "src" / "pkg"
+    (pkg / "sub").mkdir(parents=True)
+    files = {
+        "__init__.py": "",
+        "a.py": "from . import b\n",
+        "b.py": "from .sub.c import VALUE\nimport json\n",
+        "sub/__init__.py": "",
+        "sub/c.py": "def f():\n    import pkg.e\nVALUE = 1\n",
+        "d.py": "import pkg.a\n",  # imports the others but nothing imports it
+        "e.py": "",
+        "table.csv": "x,y\n",
+    }
+    for name, text in files.items():
+        (pkg / name).write_text(text)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("%matplotlib inline\nimport numpy as np"),
+        nbformat.v4.new_code_cell("from pkg import a\n!ls"),
+    ]
+    index = book_deps.PackageIndex(tmp_path / "src")
+    deps = book_deps.analyse_chapter(tmp_path, "book/x", tmp_path / "x.md", nb, index)
+    assert deps.complete
+    assert deps.modules == ["pkg", "pkg.a", "pkg.b", "pkg.e", "pkg.sub", "pkg.sub.c"]
+    assert deps.external == {"numpy"}  # json is the standard library's
+    names = {p.relative_to(pkg).as_posix() for p in deps.files}
+    assert "table.csv" in names and "d.py" not in names
+
+
+def test_import_analysis_sees_every_examples_import_of_the_real_chapters():
+    """Against an independent reading: every ``examples.<module>`` a chapter's
+    import lines name (found with a regular expression) is among its dependencies."""
+    book_deps = load_book_deps()
+    index = book_deps.PackageIndex(ROOT / "src")
+    pattern = re.compile(r"^\s*(?:from|import)\s+(examples(?:\.\w+)*)", re.M)
+    for docname, path in book_deps.notebook_pages(ROOT):
+        nb = book_deps.read_notebook(path)
+        deps = book_deps.analyse_chapter(ROOT, docname, path, nb, index)
+        named = {
+            m
+            for cell in nb.cells
+            if cell.cell_type == "code"
+            for m in pattern.findall(cell.source)
+        }
+        assert named <= set(deps.modules), docname
+        assert (ROOT / "src" / "examples" / "__init__.py") in deps.files or not named

@@ -1,7 +1,9 @@
 """Same bytes twice: two clean builds give identical executed outputs and figures.
 
 The first build executes chapters 1 and 2 two at a time, the second one after the
-other, so the test also shows that outputs do not depend on what runs alongside.
+other, so the test also shows that outputs do not depend on what runs alongside. Both
+builds also show that the build script stores the real chapters in the cache under
+the hash MyST-NB computes, so Sphinx executes nothing itself.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ def test_two_clean_builds_give_the_same_bytes(tmp_path):
         result = build(book, "--workers", workers)
         assert result.returncode == 0, result.output[-3000:]
         assert len(last_build(book)["executed"]) == len(CHAPTERS)
+        # MyST-NB found each real chapter in the cache under its own hash
+        assert last_build(book)["executed_by_sphinx"] == []
+        assert result.output.count("Using cached notebook") == len(CHAPTERS)
         builds.append(book)
     first, second = builds
 
