@@ -157,6 +157,7 @@ def open_page(browser, server: str, docname: str, mode: str = "light") -> Visit:
     context = browser.new_context(
         viewport={"width": 1280, "height": 900}, service_workers="block"
     )
+    context.set_default_timeout(60_000)  # the tests share two cores with the others
     # The theme keeps the reader's choice in localStorage; set it before any script.
     context.add_init_script(
         f"localStorage.setItem('mode', '{mode}');"
