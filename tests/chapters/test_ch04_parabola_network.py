@@ -133,3 +133,9 @@ def test_overfitting_held_out_rises_while_training_falls(g):
     assert g["of_train_end"] < g["of_train_best"] / 10
     assert g["of_truth_held"] < g["of_held_best"]
     assert g["of_train_end"] < g["of_truth_held"] / 10  # "far below"
+
+
+def test_loss_curves_described(g):
+    # "still falling slowly at epoch 2000"; the ten-unit run "falls further".
+    assert g["good_loss"] < g["good_loss_1900"] < 1.2 * g["good_loss"]
+    assert g["wide_bad_seed_loss"] < g["good_loss"] / 3
