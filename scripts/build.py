@@ -12,8 +12,11 @@
    ``ast`` analysis), and the environment (pins, lock file, installed versions). A
    chapter whose cache record does not carry its current key is executed, two at a
    time (``book_exec``), read and run exactly as MyST-NB would, and stored in the
-   jupyter-cache under MyST-NB's own hash, with the key and its execution time. Its
-   doctree is dropped so that Sphinx re-reads the page. Prose edits execute nothing.
+   jupyter-cache under MyST-NB's own hash, with the key and its execution time (the
+   execution report page shows it). If its outputs changed, its doctree is dropped so
+   that Sphinx re-reads the page. Prose edits execute nothing. Stored outputs are
+   normalised (stream chunks merged as MyST-NB renders them, cell ids, no timings)
+   and kernels run with a fixed environment, so the same inputs give the same bytes.
 3. **Sphinx**, strict (``-W -n --keep-going``): every notebook is a cache hit. Every
    page is re-written (cheap), so a cross-reference broken by an edit of another page
    still fails the build; after a failed build every page is also re-read, so the
@@ -168,15 +171,20 @@ def _report_environment_change(before: dict | None, environment: dict) -> None:
             say(f"[book]   {change[:120]}")
 
 
-def _previous_seconds(cache, path: Path) -> float:
-    """How long the chapter took last time (any version), to start long ones first."""
-    uri = str(path.absolute())
+def _expected_cost(cache, chapter: Chapter) -> tuple[int, float]:
+    """A sort key, largest first, to start the longest chapters first (so that the
+    two workers finish together): the chapter's last execution time (any version of
+    it); a chapter never executed here comes first, the most code first."""
+    uri = str(chapter.path.absolute())
     times = [
         r.data.get("execution_seconds") or 0.0
         for r in cache.list_cache_records()
         if r.uri == uri
     ]
-    return max(times) if times else float("inf")
+    if times:
+        return 0, max(times)
+    code = [c.source for c in chapter.nb.cells if c.get("cell_type") == "code"]
+    return 1, float(sum(len(source) for source in code))
 
 
 def execute_stale(chapters: list[Chapter], cache, workers: int) -> bool:
@@ -184,7 +192,7 @@ def execute_stale(chapters: list[Chapter], cache, workers: int) -> bool:
     from jupyter_cache.base import CacheBundleIn
 
     stale = [c for c in chapters if c.stale]
-    stale.sort(key=lambda c: -_previous_seconds(cache, c.path))
+    stale.sort(key=lambda c: _expected_cost(cache, c), reverse=True)
     if not stale:
         say("[book] every chapter's outputs are up to date: nothing to execute")
         return True
