@@ -253,10 +253,8 @@ def executed_notebook(app: Sphinx, pagename: str) -> nbformat.NotebookNode:
             path = Path(app.srcdir) / path
         try:
             _, nb = get_cache(path).merge_match_into_notebook(nb)
-        except KeyError as err:
-            raise ExtensionError(
-                f"no executed notebook of {pagename} in the cache {path}: {err}"
-            ) from None
+        except KeyError:  # not executed (excluded from execution): as MyST-NB has it
+            LOGGER.info(f"{pagename}: no cached execution, notebook offered as is")
     return nb
 
 
