@@ -194,15 +194,20 @@ class ImportRef:
     names: tuple[str, ...] = ()
 
 
+#: Stands for an import whose name is computed at run time: it may load anything.
+DYNAMIC = ImportRef("", -1)
+
+
 def imports_in(tree: ast.AST) -> Iterator[ImportRef]:
     """Every import in ``tree``, including those inside functions and branches, and
-    ``importlib.import_module("x")`` / ``__import__("x")`` with a literal name."""
+    ``importlib.import_module("x")`` / ``__import__("x")`` (:data:`DYNAMIC` when the
+    name is not a literal)."""
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield ImportRef(alias.name)
         elif isinstance(node, ast.ImportFrom):
-            names = tuple(alias.name for alias in node.names if alias.name != "*")
+            names = tuple(alias.name for alias in node.names)
             yield ImportRef(node.module or "", node.level, names)
         elif isinstance(node, ast.Call) and node.args:
             func = node.func
@@ -212,12 +217,11 @@ def imports_in(tree: ast.AST) -> Iterator[ImportRef]:
                 else getattr(func, "id", "")
             )
             first = node.args[0]
-            if (
-                name in ("import_module", "__import__")
-                and isinstance(first, ast.Constant)
-                and isinstance(first.value, str)
-            ):
-                yield ImportRef(first.value)
+            if name in ("import_module", "__import__"):
+                literal = isinstance(first, ast.Constant) and isinstance(
+                    first.value, str
+                )
+                yield ImportRef(first.value) if literal else DYNAMIC
 
 
 class PackageIndex:
@@ -274,10 +278,29 @@ class PackageIndex:
         pieces = base.split(".")
         modules = [".".join(pieces[: i + 1]) for i in range(len(pieces))]
         for name in ref.names:  # ``from pkg import submodule``
+            if name == "*":  # may load any submodule its __all__ names
+                prefix = f"{base}."
+                modules += [m for m in self.all_modules() if m.startswith(prefix)]
+                continue
             candidate = f"{base}.{name}"
             if self.module_file(candidate) is not None:
                 modules.append(candidate)
         return modules
+
+    def all_modules(self) -> list[str]:
+        """Every module of the local packages."""
+        names = []
+        if not self.src.is_dir():
+            return names
+        for path in sorted(self.src.rglob("*.py")):
+            parts = list(path.relative_to(self.src).with_suffix("").parts)
+            if SKIP_DIRS.intersection(parts):
+                continue
+            if parts[-1] == "__init__":
+                parts.pop()
+            if parts:
+                names.append(".".join(parts))
+        return names
 
     def closure(self, refs: Iterable[ImportRef]) -> tuple[set[str], set[str]]:
         """Local modules loaded by ``refs`` transitively, and third-party top names."""
@@ -286,6 +309,9 @@ class PackageIndex:
         todo = [(ref, None) for ref in refs]
         while todo:
             ref, importer = todo.pop()
+            if ref == DYNAMIC:  # could be any of them
+                todo.extend((ImportRef(m), None) for m in self.all_modules())
+                continue
             for module in self.resolve(ref, importer):
                 if self.module_file(module) is not None:
                     if module not in local:
@@ -572,7 +598,7 @@ def analyse_chapter(root: Path, docname: str, path: Path, nb, index: PackageInde
     refs, complete = notebook_imports(nb)
     local, external = index.closure(refs)
     if not complete:  # a cell we cannot parse: assume it may use every local module
-        local |= set(all_local_modules(index))
+        local |= set(index.all_modules())
     files = {index.module_file(m) for m in local}
     for top in sorted({m.partition(".")[0] for m in local}):
         files.update(index.package_data(top))
@@ -584,21 +610,6 @@ def analyse_chapter(root: Path, docname: str, path: Path, nb, index: PackageInde
         external=external,
         complete=complete,
     )
-
-
-def all_local_modules(index: PackageIndex) -> list[str]:
-    names = []
-    if not index.src.is_dir():
-        return names
-    for path in sorted(index.src.rglob("*.py")):
-        if SKIP_DIRS.intersection(path.relative_to(index.src).parts):
-            continue
-        parts = list(path.relative_to(index.src).with_suffix("").parts)
-        if parts[-1] == "__init__":
-            parts.pop()
-        if parts:
-            names.append(".".join(parts))
-    return names
 
 
 # --- the no-op stamp ----------------------------------------------------------------

@@ -281,6 +281,16 @@ def test_import_analysis_follows_the_package_transitively(tmp_path):
     names = {p.relative_to(pkg).as_posix() for p in deps.files}
     assert "table.csv" in names and "d.py" not in names
 
+    # a star import may load any submodule; a computed name, any module at all
+    nb.cells = [nbformat.v4.new_code_cell("from pkg.sub import *")]
+    deps = book_deps.analyse_chapter(tmp_path, "book/x", tmp_path / "x.md", nb, index)
+    assert deps.modules == ["pkg", "pkg.e", "pkg.sub", "pkg.sub.c"]
+    nb.cells = [
+        nbformat.v4.new_code_cell("import importlib\nimportlib.import_module(n)")
+    ]
+    deps = book_deps.analyse_chapter(tmp_path, "book/x", tmp_path / "x.md", nb, index)
+    assert "pkg.d" in deps.modules and len(deps.modules) == 7
+
 
 def test_import_analysis_sees_every_examples_import_of_the_real_chapters():
     """Against an independent reading: every ``examples.<module>`` a chapter's
