@@ -58,7 +58,7 @@ lock: $(TOOLS)/.installed  # UPGRADE=1 make lock: newest releases the ranges all
 audit: $(TOOLS)/.installed
 	$(TOOLS)/bin/python scripts/audit.py
 
-serve: $(INSTALLED)  # PORT=8001 make serve for another port
+serve: $(INSTALLED) $(NODE_INSTALLED)  # PORT=8001 make serve for another port
 	$(BIN)/python scripts/serve.py
 
 # The chapters as notebooks for Colab and Binder (notebooks/, committed; a test

@@ -24,7 +24,9 @@ from pathlib import Path
 #: Set in the environment of every kernel (and of the build, which starts them).
 KERNEL_ENV = {
     "PYTHONHASHSEED": "0",
-    "SOURCE_DATE_EPOCH": "0",
+    # 2026-01-01T00:00:00Z, the book's copyright year: Sphinx also honours this
+    # variable and writes its year into the footer (0 gave "Copyright 1970").
+    "SOURCE_DATE_EPOCH": "1767225600",
     "OMP_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
     "OPENBLAS_NUM_THREADS": "1",
