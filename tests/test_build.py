@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.book_builds import make_book
+from tests.book_builds import NOTEBOOK_HEADER, build, make_book
 
 ROOT = Path(__file__).resolve().parent.parent
 
-FAILING_CHAPTER = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
-# A broken chapter
+FAILING_CHAPTER = (
+    NOTEBOOK_HEADER
+    + """# A broken chapter
 
 ```{code-cell} ipython3
 1 / 0
 ```
 """
+)
 
 
 def make_small_book(tmp_path: Path, chapter_text: str) -> Path:
@@ -35,24 +25,14 @@ def make_small_book(tmp_path: Path, chapter_text: str) -> Path:
     return make_book(tmp_path / "book", [], pages={"99-extra": chapter_text})
 
 
-def build(book: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(book / "scripts" / "build.py")],
-        cwd=book,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
 def test_failing_cell_fails_the_build_every_time(tmp_path):
     book = make_small_book(tmp_path, FAILING_CHAPTER)
     first = build(book)
-    assert first.returncode != 0, first.stdout[-2000:]
-    assert "ZeroDivisionError" in first.stdout + first.stderr
+    assert first.returncode != 0, first.output[-2000:]
+    assert "ZeroDivisionError" in first.output
     # an incremental build must not pass the page it did not re-read
     second = build(book)
-    assert second.returncode != 0, second.stdout[-2000:]
+    assert second.returncode != 0, second.output[-2000:]
 
 
 def test_missing_module_fails_the_build(tmp_path):
@@ -61,7 +41,7 @@ def test_missing_module_fails_the_build(tmp_path):
     )
     result = build(book)
     assert result.returncode != 0
-    assert "ModuleNotFoundError" in result.stdout + result.stderr
+    assert "ModuleNotFoundError" in result.output
 
 
 def test_broken_cross_reference_fails_the_build(tmp_path):
@@ -71,7 +51,7 @@ def test_broken_cross_reference_fails_the_build(tmp_path):
     )
     result = build(make_small_book(tmp_path, text))
     assert result.returncode != 0
-    assert "fig-does-not-exist" in result.stdout + result.stderr
+    assert "fig-does-not-exist" in result.output
 
 
 def test_cell_tagged_raises_exception_may_raise(tmp_path):
@@ -81,7 +61,7 @@ def test_cell_tagged_raises_exception_may_raise(tmp_path):
     )
     book = make_small_book(tmp_path, text)
     result = build(book)
-    assert result.returncode == 0, result.stdout[-3000:]
+    assert result.returncode == 0, result.output[-3000:]
     page = (book / "_build" / "html" / "book" / "99-extra.html").read_text()
     assert "ZeroDivisionError" in page  # the error is shown, as the tag asks
 
@@ -96,4 +76,4 @@ def test_broken_cross_reference_fails_the_next_build_too(tmp_path):
     # nothing changed: the page that failed is not re-read, yet the build must fail
     second = build(book)
     assert second.returncode != 0
-    assert "fig-does-not-exist" in second.stdout + second.stderr
+    assert "fig-does-not-exist" in second.output
