@@ -46,6 +46,15 @@ class ExecutedChapter:
             if out.get("output_type") == "error"
         ]
 
+    def html_outputs(self, marker: str) -> list[str]:
+        """The HTML outputs of the chapter's cells that contain ``marker``."""
+        return [
+            out["data"]["text/html"]
+            for cell in self.notebook.cells
+            for out in cell.get("outputs", [])
+            if marker in out.get("data", {}).get("text/html", "")
+        ]
+
     def images(self) -> int:
         """How many images the chapter's cells displayed."""
         return sum(

@@ -40,12 +40,7 @@ def test_log_is_printed(chapter):
 
 
 def test_animation_replays_the_run(chapter):
-    html = [
-        out["data"]["text/html"]
-        for cell in chapter.notebook.cells
-        for out in cell.get("outputs", [])
-        if "bml-animation" in out.get("data", {}).get("text/html", "")
-    ]
+    html = chapter.html_outputs("bml-animation")
     assert len(html) == 1
     # one frame per iteration, plus the last frame again as the initial image
     assert html[0].count("data:image/png;base64,") == chapter.glued["iterations"] + 1

@@ -42,12 +42,7 @@ def test_logs_every_twentieth_epoch_with_weight_gradient(chapter):
 
 
 def test_animation_shows_forty_epochs(chapter):
-    html = [
-        out["data"]["text/html"]
-        for cell in chapter.notebook.cells
-        for out in cell.get("outputs", [])
-        if "bml-animation" in out.get("data", {}).get("text/html", "")
-    ]
+    html = chapter.html_outputs("bml-animation")
     assert len(html) == 1
     assert html[0].count("data:image/png;base64,") == 40 + 1
 
