@@ -199,3 +199,43 @@ def test_training_animation_frames_and_validation(trained):
     with pytest.raises(ValueError, match="epochs"):
         TrainingScene(history, X, y, epochs=[0, 201])
     plt.close("all")
+
+
+def test_nudging_scene_titles_count_like_the_log(nudged):
+    # nudging_log calls the start "iteration 0"; the frames say the same.
+    scene = NudgingScene(nudged)
+    try:
+        scene.update(0)
+        assert scene.title.get_text().startswith("iteration 0 (start): w = 0.64")
+        last = nudged.iterations - 1
+        scene.update(last)
+        assert scene.title.get_text().startswith(f"iteration {last}: ")
+    finally:
+        plt.close(scene.fig)
+
+
+def test_training_scene_can_show_the_line_before_training(trained):
+    history, X, y = trained
+    start = LinearModel(bias=True, seed=0)
+    w0, b0 = start.weight, start.bias
+    scene = TrainingScene(history, X, y, epochs=[0, 200], start=(w0, b0))
+    try:
+        assert scene.num_frames == 3
+        scene.update(0)
+        xs, ys = scene.line.get_data()
+        np.testing.assert_allclose(ys, w0 * np.asarray(xs) + b0)
+        assert scene.title.get_text().startswith("before training")
+        assert len(scene.loss_line.get_xdata()) == 0  # no epoch has ended yet
+        # the start is not epoch 0's end: the first epoch moved the line
+        assert abs(history.weight[0] - w0) > 1.0
+        scene.update(1)
+        assert scene.title.get_text().startswith("epoch 0: ")
+    finally:
+        plt.close(scene.fig)
+    anim = training_animation(history, X, y, num_frames=12, start=(w0, b0))
+    assert anim.num_frames == 13
+    assert "random start" in anim.alt
+    with pytest.raises(ValueError, match="start"):
+        training_animation(history, X, y, start=(1.0, float("nan")))
+    with pytest.raises(ValueError, match="start"):
+        training_animation(history, X, y, start=3.0)

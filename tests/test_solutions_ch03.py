@@ -48,3 +48,15 @@ def test_float64_run_is_the_float64_reference_and_close_to_float32():
     assert abs(model.weight - w64) < 1e-4 and abs(model.bias - b64) < 1e-4
     # ... yet not bit-for-bit the same: float32 did round.
     assert (model.weight, model.bias) != (w64, b64)
+
+
+def test_full_batch_gap_keeps_shrinking_with_more_steps():
+    # "more steps shrink that gap further, until float64 rounding stops it"
+    ls_w, ls_b = least_squares_line(X, Y)
+
+    def gap(num_steps):
+        w, b = full_batch_descent(X, Y, lr=0.02, num_steps=num_steps)
+        return max(abs(w - ls_w), abs(b - ls_b))
+
+    assert gap(1000) > gap(2000) > gap(3000) > 0
+    assert gap(3000) < 1e-13

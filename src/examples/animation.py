@@ -248,7 +248,9 @@ class NudgingScene:
         w = r.weights[i]
         self.line.set_data(self.xs, w * self.xs)
         self.gap.set_data([r.x, r.x], [w * r.x, r.y])
-        self.title.set_text(f"iteration {i}: w = {w:.2f}, error = {r.errors[i]:.2f}")
+        # Numbered like nudging_log: iteration 0 is the start, i follows i nudges.
+        label = "iteration 0 (start)" if i == 0 else f"iteration {i}"
+        self.title.set_text(f"{label}: w = {w:.2f}, error = {r.errors[i]:.2f}")
         self.err_line.set_data(np.arange(i + 1), r.errors[: i + 1])
 
 
@@ -278,7 +280,8 @@ class TrainingScene:
     """Chapter 2's training run: the learned line and the loss, epoch by epoch.
 
     Left: the data and the line ``weight * x + bias`` at the end of the epoch.
-    Right: the mean loss per epoch so far, on a log scale.
+    Right: the mean loss per epoch so far, on a log scale. With ``start``, the
+    initial ``(weight, bias)``, a first frame shows the line before training.
     """
 
     def __init__(
@@ -288,6 +291,7 @@ class TrainingScene:
         y: Sequence[float] | np.ndarray,
         epochs: Sequence[int],
         figsize: tuple[float, float] = (8, 3.2),
+        start: tuple[float, float] | None = None,
     ):
         if not isinstance(history, History) or not history.weight:
             raise ValueError(
@@ -302,13 +306,16 @@ class TrainingScene:
                 f"got {epochs}"
             )
         self.history, self.epochs = history, epochs
+        self.start = None if start is None else _start_pair(start)
+        # Frame k shows the line of self.frames[k]: None is the start.
+        self.frames: list[int | None] = ([None] if start is not None else []) + epochs
         self.fig, (self.ax_fit, self.ax_loss) = plt.subplots(1, 2, figsize=figsize)
         span = X_arr.max() - X_arr.min() or 1.0
         self.xs = np.array([X_arr.min() - 0.1 * span, X_arr.max() + 0.1 * span])
         ax = self.ax_fit
         ax.scatter(X_arr, y_arr, color=PALETTE[0], zorder=3, label="data")
         (self.line,) = ax.plot([], [], color=PALETTE[1], label="model")
-        lines = [history.weight[e] * self.xs + history.bias[e] for e in epochs]
+        lines = [self._line(e) for e in self.frames]
         low = min(float(y_arr.min()), min(float(v.min()) for v in lines))
         high = max(float(y_arr.max()), max(float(v.max()) for v in lines))
         pad = 0.08 * (high - low or 1.0)
@@ -328,22 +335,46 @@ class TrainingScene:
             ax.set_ylim(losses.min() / 2, losses.max() * 2)
         ax.set_xlabel("epoch")
         ax.set_ylabel("mean loss")
-        self.update(len(epochs) - 1)  # lay out with a title in place
+        self.update(len(self.frames) - 1)  # lay out with a title in place
         self.fig.tight_layout()
 
     @property
     def num_frames(self) -> int:
-        return len(self.epochs)
+        return len(self.frames)
+
+    def _line(self, e: int | None) -> np.ndarray:
+        h = self.history
+        w, b = self.start if e is None else (h.weight[e], h.bias[e])
+        return w * self.xs + b
 
     def update(self, i: int) -> None:
-        """Draw the state at the end of epoch ``epochs[i]``."""
-        h, e = self.history, self.epochs[i]
-        self.line.set_data(self.xs, h.weight[e] * self.xs + h.bias[e])
+        """Draw frame ``i``: the start, or the end of epoch ``frames[i]``."""
+        h, e = self.history, self.frames[i]
+        self.line.set_data(self.xs, self._line(e))
+        if e is None:
+            w, b = self.start
+            self.title.set_text(f"before training: weight {w:.2f}, bias {b:.2f}")
+            self.loss_line.set_data([], [])
+            self.loss_dot.set_data([], [])
+            return
         self.title.set_text(
             f"epoch {e}: weight {h.weight[e]:.2f}, bias {h.bias[e]:.2f}"
         )
         self.loss_line.set_data(np.arange(e + 1), h.loss[: e + 1])
         self.loss_dot.set_data([e], [h.loss[e]])
+
+
+def _start_pair(start: object) -> tuple[float, float]:
+    try:
+        w, b = (float(v) for v in start)  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        w = b = float("nan")
+    if not (np.isfinite(w) and np.isfinite(b)):
+        raise ValueError(
+            f"start must be the initial (weight, bias), two finite numbers, "
+            f"got {start!r}"
+        )
+    return w, b
 
 
 def training_animation(
@@ -353,22 +384,25 @@ def training_animation(
     num_frames: int = 40,
     alt: str | None = None,
     interval_ms: int = 150,
+    start: tuple[float, float] | None = None,
 ) -> Animation:
     """The line a :class:`~examples.models.LinearModel` learns, over its epochs.
 
     Frames are spaced by :func:`frame_indices`: dense in the first epochs, where
-    the line moves most.
+    the line moves most. With ``start``, the model's initial ``(weight, bias)``, one
+    more frame comes first and shows the line before training.
     """
     if not isinstance(history, History) or not history.weight:
         raise ValueError(
             "history must be the History of a model with one nn.Linear(1, 1) layer"
         )
     epochs = frame_indices(history.num_epochs, num_frames)
-    scene = TrainingScene(history, X, y, epochs)
+    scene = TrainingScene(history, X, y, epochs, start=start)
     if alt is None:
+        origin = "its random start" if start is not None else "the end of epoch 0"
         alt = (
             f"Animation over {history.num_epochs} epochs: on the left the model's "
-            f"line swings from its random start onto the data points, fast at first "
+            f"line swings from {origin} onto the data points, fast at first "
             f"and then barely moving; on the right the mean loss falls steeply and "
             f"then steadily on a logarithmic scale."
         )

@@ -39,6 +39,18 @@ def test_log_is_printed(chapter):
     assert "stop" in out
 
 
+def test_log_counts_iterations_from_zero(chapter):
+    # "after 48 iterations ... its last line is iteration 47"
+    g = chapter.glued
+    assert g["last_iteration"] == g["iterations"] - 1
+    last = chapter.stdout().strip().splitlines()[-1]
+    assert last.startswith(f"iteration {g['last_iteration']}:") and "stop" in last
+
+
+def test_zero_tolerance_never_gets_within_tolerance(chapter):
+    assert chapter.glued["stuck_min_error"] > 0.0
+
+
 def test_animation_replays_the_run(chapter):
     html = chapter.html_outputs("bml-animation")
     assert len(html) == 1

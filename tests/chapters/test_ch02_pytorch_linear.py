@@ -41,16 +41,36 @@ def test_logs_every_twentieth_epoch_with_weight_gradient(chapter):
     assert all("weight grad" in ln and "x.grad" not in ln for ln in lines)
 
 
-def test_animation_shows_forty_epochs(chapter):
+def test_animation_shows_the_start_and_forty_epochs(chapter):
     html = chapter.html_outputs("bml-animation")
     assert len(html) == 1
-    assert html[0].count("data:image/png;base64,") == 40 + 1
+    # the line before training, forty epochs, and the last frame again as the image
+    assert html[0].count("data:image/png;base64,") == 1 + 40 + 1
+    g = chapter.glued
+    # "from its random start" is not where epoch 0 ends
+    assert abs(g["initial_weight"]) < 0.5 < 2.5 < g["epoch0_weight"] < 3.0
+
+
+def test_mse_loss_equals_the_hand_written_squared_error(chapter):
+    assert "tensor(0.2500) tensor(0.2500)" in chapter.stdout()
+
+
+def test_inference_without_gradients_and_eval_mode(chapter):
+    g = chapter.glued
+    expected_7 = 7 * g["final_weight"] + g["final_bias"]
+    assert g["pred_7"] == pytest.approx(expected_7, abs=1e-5)
+    assert g["pred_10"] == pytest.approx(30.0, abs=0.05)
+    # eval() changes nothing for this model and does not stop gradient recording
+    assert g["eval_same"] == "True"
+    assert g["eval_records"] == "True"
+    assert "grad_fn" not in chapter.stdout().split("tensor([[")[-1]
 
 
 def test_exercise_solutions_claims(chapter):
     g = chapter.glued
     # without a bias the weight gets far closer to 3 than the chapter's model
-    assert g["ex_nobias_weight"] == pytest.approx(3.0, abs=1e-5)
+    # "exactly 3, with not even a rounding error of float32 left"
+    assert g["ex_nobias_weight"] == 3.0 and g["ex_nobias_error"] == 0.0
     assert g["ex_nobias_error"] < g["weight_error"]
     assert g["ex_nobias_loss"] < 1e-9
     # the divergence threshold: above the one-sample bound 1/36, stable below it only

@@ -93,3 +93,23 @@ def test_logs_every_tenth_epoch(chapter):
     lines = [ln for ln in chapter.stdout().splitlines() if ln.startswith("epoch")]
     epochs = [int(re.match(r"epoch\s+(\d+)", ln).group(1)) for ln in lines]
     assert epochs == list(range(0, 101, 10))
+
+
+def test_elementwise_arithmetic_promotes_silently(chapter):
+    assert chapter.glued["promoted"] == "float64"
+    assert "torch.float64" in chapter.stdout()
+
+
+def test_exercise_solutions_claims(chapter):
+    g = chapter.glued
+    # 1. the bias-free least-squares weight, independently: sum(x y) / sum(x^2)
+    assert g["ex_origin_exact"] == pytest.approx(np.dot(X, Y) / np.dot(X, X))
+    assert g["ex_origin_learned"] < g["ex_origin_exact"]  # "short of it"
+    assert 0 < g["ex_origin_gap"] < 0.05
+    assert g["ex_origin_exact"] > g["ls_weight"]  # "steeper"
+    # 2. full-batch descent reaches the least-squares line
+    assert 0 < g["ex_fb_gap"] < 1e-9
+    # 3. float64 against float32: tiny next to the gaps the chapter discusses
+    assert 0 < g["ex_f64_weight_diff"] < 1e-4
+    assert 0 < g["ex_f64_bias_diff"] < 1e-4
+    assert max(g["ex_f64_weight_diff"], g["ex_f64_bias_diff"]) < g["weight_gap"] / 100
