@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.chapter_runner import BOOK
+
 CHAPTER = "01-learning-by-nudging.md"
 
 
@@ -72,3 +74,16 @@ def test_exercise_solutions_claims(chapter):
     assert g["ex_factor_big"] == pytest.approx(1 - 0.25 * 9)
     assert g["ex_prop_converged"] == "True"
     assert g["ex_prop_iterations"] < g["ex_mid_iterations"]
+
+
+def test_text_stands_alone_and_opens_and_closes_as_promised():
+    text = (BOOK / CHAPTER).read_text(encoding="utf-8")
+    assert "source" not in text.lower()  # the reader never sees where it came from
+    # "converged" is the glossary's outcome of a run, not a word for these chapters
+    # (the code's NudgeResult.converged field aside)
+    prose = text.replace(".converged", "").replace("_converged", "")
+    assert "converg" not in prose.lower()
+    headings = [ln for ln in text.splitlines() if ln.startswith("## ")]
+    assert headings[-2:] == ["## Key takeaways", "## Exercises"]
+    assert "**What you will be able to do.**" in text
+    assert "**What you need first.**" in text

@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from tests.chapter_runner import BOOK
+
 CHAPTER = "02-pytorch-linear.md"
 
 
@@ -77,3 +79,16 @@ def test_exercise_solutions_claims(chapter):
     assert g["ex_lr_max"] > g["ex_one_sample_lr"] == pytest.approx(1 / 36)
     assert g["ex_below_stable"] == "True" and g["ex_above_stable"] == "False"
     assert abs(g["ex_factor_at_momentum_lr"]) < 1
+
+
+def test_text_stands_alone_and_opens_and_closes_as_promised():
+    text = (BOOK / CHAPTER).read_text(encoding="utf-8")
+    assert "source" not in text.lower()  # the reader never sees where it came from
+    # "converged" is the glossary's outcome of a run, not a word for these chapters
+    # (the code's NudgeResult.converged field aside)
+    prose = text.replace(".converged", "").replace("_converged", "")
+    assert "converg" not in prose.lower()
+    headings = [ln for ln in text.splitlines() if ln.startswith("## ")]
+    assert headings[-2:] == ["## Key takeaways", "## Exercises"]
+    assert "**What you will be able to do.**" in text
+    assert "**What you need first.**" in text

@@ -9,6 +9,7 @@ import torch
 from examples.data import noisy_line
 from examples.models import LinearModel
 from examples.sgd_limit import per_sample_sgd_line
+from tests.chapter_runner import BOOK
 
 CHAPTER = "03-linear-regression.md"
 
@@ -113,3 +114,16 @@ def test_exercise_solutions_claims(chapter):
     assert 0 < g["ex_f64_weight_diff"] < 1e-4
     assert 0 < g["ex_f64_bias_diff"] < 1e-4
     assert max(g["ex_f64_weight_diff"], g["ex_f64_bias_diff"]) < g["weight_gap"] / 100
+
+
+def test_text_stands_alone_and_opens_and_closes_as_promised():
+    text = (BOOK / CHAPTER).read_text(encoding="utf-8")
+    assert "source" not in text.lower()  # the reader never sees where it came from
+    # "converged" is the glossary's outcome of a run, not a word for these chapters
+    # (the code's NudgeResult.converged field aside)
+    prose = text.replace(".converged", "").replace("_converged", "")
+    assert "converg" not in prose.lower()
+    headings = [ln for ln in text.splitlines() if ln.startswith("## ")]
+    assert headings[-2:] == ["## Key takeaways", "## Exercises"]
+    assert "**What you will be able to do.**" in text
+    assert "**What you need first.**" in text
