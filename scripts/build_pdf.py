@@ -140,7 +140,8 @@ div.highlight, .cell_output { overflow: visible !important; }
    fails on it). */
 .cell_output pre { white-space: pre-wrap !important; overflow-wrap: anywhere; }
 figure, .cell_output img, table, pre { break-inside: avoid; }
-h1, h2, h3 { break-after: avoid; }
+h1, h2, h3, h4 { break-after: avoid; margin-top: 0 !important;
+  padding-top: 1.2rem; }
 span[id^="document-"] + section, .bml-pdf-title + * { break-before: page; }
 img { max-width: 100% !important; height: auto !important; }
 span[id^="document-"] + section > h2 { font-size: 2.1rem; margin-bottom: 1rem; }
@@ -151,7 +152,7 @@ span[id^="document-"] + section > section > h3 { font-size: 1.45rem; }
   margin-bottom: 2rem; line-height: 1.2; }
 .bml-pdf-title p { margin: 0.3rem 0; }
 .bml-pdf-toc { break-before: page; break-after: page; }
-.bml-pdf-heading { font-size: 2.1rem; font-weight: 600; margin-bottom: 1rem; }
+.bml-pdf-heading { font-size: 2.1rem; margin-bottom: 1rem; }
 .bml-pdf-toc ol { list-style: none; padding-left: 0; }
 .bml-pdf-toc li { margin: 0.15rem 0; }
 .bml-pdf-toc li.bml-sub { padding-left: 1.5rem; font-size: 0.92em; }
@@ -159,6 +160,8 @@ span[id^="document-"] + section > section > h3 { font-size: 1.45rem; }
 .bml-pdf-toc a { display: flex; color: inherit !important; text-decoration: none; }
 .bml-pdf-toc a .bml-leader { flex: 1; border-bottom: 1px dotted #888;
   margin: 0 0.4em 0.3em; }
+figcaption, figcaption * { color: #333 !important; opacity: 1 !important; }
+dt { break-after: avoid; }
 .bml-pdf-note { font-style: italic; font-size: 0.92em; }
 """
 
@@ -176,6 +179,13 @@ PREPARE_JS = """
     }
   });
   document.querySelectorAll('details').forEach(d => { d.open = true; });
+  // Emoji have no glyph in the print fonts (the execution report's status).
+  const marks = {'\u2705': '\u2713', '\u274c': '\u2717'};
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+  for (let node; (node = walker.nextNode()); ) {
+    const t = node.nodeValue.replace(/[\u2705\u274c]/g, c => marks[c]);
+    if (t !== node.nodeValue) node.nodeValue = t;
+  }
   const text = h => [...h.childNodes]
     .filter(n => !(n.classList && n.classList.contains('headerlink')))
     .map(n => n.textContent).join('').replace(/\\s+/g, ' ').trim();
