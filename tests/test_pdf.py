@@ -150,6 +150,46 @@ def test_every_figure_is_an_embedded_image(pdf):
     assert images >= figures, f"{images} images in the PDF for {figures} figures"
 
 
+#: An outline item (bookmark) as Chromium writes it: a plain object, title first.
+OUTLINE_ITEM = re.compile(rb"<</Title (\((?:[^()\\]|\\.)*\)|<[0-9A-Fa-f]*>)\s*/Dest ")
+
+
+def _pdf_string(raw: bytes) -> str:
+    if raw.startswith(b"<"):
+        data = bytes.fromhex(raw[1:-1].decode("ascii"))
+    else:
+        data = re.sub(rb"\\(.)", rb"\1", raw[1:-1])
+    if data.startswith(b"\xfe\xff"):
+        return data[2:].decode("utf-16-be")
+    return data.decode("latin-1")
+
+
+def test_bookmarks_name_every_chapter_once(pdf):
+    titles = [_pdf_string(m.group(1)) for m in OUTLINE_ITEM.finditer(pdf.read_bytes())]
+    assert len(titles) >= len(DOCS), f"{len(titles)} bookmarks"
+    for doc in DOCS[1:]:
+        assert _title(doc) in titles, f"no bookmark for {doc}"
+    # A heading at the top of a page once came out twice in its bookmark.
+    doubled = [t for t in titles if len(t) % 2 == 0 and t[: len(t) // 2] * 2 == t]
+    assert doubled == []
+
+
+def test_cross_references_are_links_inside_the_pdf(pdf):
+    """Every figure and glossary term the site links to is a named destination of
+    the PDF (Chromium makes one for each link target it printed), and no link
+    points back at the local server the book was printed from."""
+    targets = set()
+    for doc in DOCS:
+        for link in _soup(doc).select("a.reference.internal[href*='#']"):
+            fragment = link["href"].split("#", 1)[1]
+            if fragment.startswith(("fig-", "term-")):
+                targets.add(fragment)
+    assert len(targets) >= 10
+    destinations = build_pdf.destinations(pdf)
+    assert sorted(targets - destinations.keys()) == []
+    assert b"127.0.0.1" not in pdf.read_bytes()
+
+
 def test_no_text_runs_past_the_margins(pdf):
     """Code lines (and any other text) stay inside the page box: the print style
     lets a too-long line overflow visibly instead of clipping it."""
