@@ -140,6 +140,7 @@ div.highlight, .cell_output { overflow: visible !important; }
    fails on it). */
 .cell_output pre { white-space: pre-wrap !important; overflow-wrap: anywhere; }
 figure, .cell_output img, table, pre { break-inside: avoid; }
+.bml-pdf-long { break-inside: auto !important; }
 h1, h2, h3, h4 { break-after: avoid; margin-top: 0 !important;
   padding-top: 1.2rem; }
 span[id^="document-"] + section, .bml-pdf-title + * { break-before: page; }
@@ -179,6 +180,13 @@ PREPARE_JS = """
     }
   });
   document.querySelectorAll('details').forEach(d => { d.open = true; });
+  // A listing longer than about half a page may break across pages.
+  document.querySelectorAll('pre').forEach(pre => {
+    if (pre.textContent.split('\\n').length <= 30) return;
+    for (let b = pre; b && b.tagName !== 'SECTION'; b = b.parentElement) {
+      b.classList.add('bml-pdf-long');
+    }
+  });
   // Emoji have no glyph in the print fonts (the execution report's status).
   const marks = {'\u2705': '\u2713', '\u274c': '\u2717'};
   const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
