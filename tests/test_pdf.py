@@ -140,6 +140,17 @@ def test_glued_numbers_equal_the_sites(pages):
     assert checked >= 20, f"only {checked} glued values in the book"
 
 
+def test_no_tex_is_left_untypeset(pages):
+    """MathJax typeset every equation before printing: no TeX delimiters remain."""
+    raw = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{")
+    left = [
+        (number, m.group())
+        for number, page in enumerate(pages, 1)
+        for m in raw.finditer(page)
+    ]
+    assert left == [], f"TeX left as text on pages {left[:10]}"
+
+
 def test_every_figure_is_an_embedded_image(pdf):
     listing = _run("pdfimages", "-list", str(pdf)).splitlines()[2:]
     images = sum(1 for row in listing if row.split()[2] == "image")
