@@ -15,7 +15,7 @@ TOOLS := .venv-tools
 # tests' accessibility scan), at the versions package-lock.json pins.
 NODE_INSTALLED := node_modules/.installed
 
-.PHONY: html test venv lock audit serve lint clean clean-all notebooks
+.PHONY: html test venv lock audit serve lint clean clean-all notebooks pdf
 
 venv: $(INSTALLED)
 
@@ -35,6 +35,20 @@ html: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/python scripts/build.py
 	@echo "Built: open _build/html/index.html"
 
+# The whole book as one PDF, _build/pdf/basics-of-machine-learning.pdf (README: "The
+# book as a PDF"), printed by Chromium from the outputs `make html` executed. Stops at
+# once, with the install line, when a tool is missing.
+PDF_APT := sudo apt-get update && sudo apt-get install -y chromium poppler-utils
+pdf:
+	@for tool in chromium pdfinfo pdftotext pdfimages; do \
+	    command -v $$tool >/dev/null || { \
+	        echo "make pdf needs $$tool (Debian: chromium, poppler-utils):" >&2; \
+	        echo "  $(PDF_APT)" >&2; exit 1; }; \
+	done
+	$(MAKE) html
+	$(BIN)/python scripts/build_pdf.py
+
+# tests/test_pdf.py builds the PDF too (when it is older than the site).
 test: html
 	$(BIN)/python -m pytest -n 2
 

@@ -1,0 +1,411 @@
+"""Build the whole book as one PDF: ``_build/pdf/basics-of-machine-learning.pdf``.
+
+``make pdf`` runs this script after ``make html``. Route (README: "The book as a
+PDF"): Sphinx's single-page HTML builder writes every page of ``_toc.yml``, in order,
+into one HTML file, from the very outputs ``make html`` executed and stored in the
+jupyter-cache (a stale chapter stops this script: it never executes anything); Debian's
+Chromium, driven by Playwright as in the browser tests, loads it, waits for MathJax to
+typeset every equation and prints it to PDF with the print style sheet below, a title
+page, a table of contents and PDF bookmarks. Chromium cannot put page numbers into the
+table of contents by itself, so the book is printed twice: the first print says on
+which page each entry's anchor landed (``pdfinfo -dests``), the second prints those
+numbers; a third print follows if they moved. The PDF is also copied into
+``_build/html`` where the front page links it.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "_build"
+OUT = BUILD / "pdf"
+SINGLE = OUT / "singlehtml"
+DOCTREES = OUT / ".doctrees"
+PDF_NAME = "basics-of-machine-learning.pdf"
+PDF = OUT / PDF_NAME
+HTML = BUILD / "html"
+#: Debian's packages for the tools this script runs.
+TOOLS = {"chromium": "chromium", "pdfinfo": "poppler-utils"}
+APT_LINE = "sudo apt-get update && sudo apt-get install -y chromium poppler-utils"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu"]
+#: Page margins; tests/test_pdf.py checks that no text crosses the right one.
+MARGIN_MM = {"top": 16, "bottom": 18, "left": 18, "right": 18}
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def say(message: str) -> None:
+    print(f"[pdf] {message}", flush=True)
+
+
+def missing_tools() -> list[str]:
+    """The tools of ``TOOLS`` (and Playwright for Python) that are not installed."""
+    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("playwright (Python; `make venv` installs it)")
+    return missing
+
+
+def check_cache_is_fresh() -> None:
+    """Stop unless every chapter's outputs in the jupyter-cache are current: the PDF
+    shows what ``make html`` executed, and this script executes nothing."""
+    from jupyter_cache import get_cache
+
+    import book_deps
+    import build
+
+    config = book_deps.load_config(ROOT)
+    execute = config.get("execute") or {}
+    cache = get_cache(str(ROOT / (execute.get("cache") or "_build/.jupyter_cache")))
+    stale = [c.docname for c in build.analyse(config, cache) if c.stale]
+    if stale:
+        raise SystemExit(
+            "[pdf] these chapters have no current outputs in the cache: "
+            + ", ".join(stale)
+            + ". Run `make html` first (`make pdf` does)."
+        )
+
+
+def build_single_page() -> Path:
+    """Sphinx's singlehtml build of the book, strict, with its own doctrees."""
+    from jupyter_book.sphinx import build_sphinx
+
+    started = time.perf_counter()
+    result = build_sphinx(
+        ROOT,
+        SINGLE,
+        noconfig=True,
+        path_config=str(ROOT / "_config.yml"),
+        confoverrides={
+            "nitpicky": True,
+            "external_toc_path": str(ROOT / "_toc.yml"),
+            "latex_individualpages": False,
+        },
+        doctreedir=DOCTREES,
+        builder="singlehtml",
+        warningiserror=True,
+        keep_going=True,
+        quiet=True,
+    )
+    if result != 0:
+        raise SystemExit("[pdf] the single-page build failed (warnings above)")
+    say(f"single-page HTML in {time.perf_counter() - started:.1f} s")
+    # Sphinx writes the page as the root document (book/intro.html) but with every
+    # address relative to the output folder: it is read from there.
+    page = SINGLE / "book.html"
+    shutil.copy2(SINGLE / f"{book_info()['root']}.html", page)
+    return page
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+# Applied to the single page before printing: paper, fonts, what only the site needs.
+PRINT_CSS = """
+@page { size: A4; }
+html { font-size: 10.5pt !important; }
+body { background: white !important; }
+.bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-header-article,
+.bd-footer, .bd-footer-article, .bd-footer-content, .prev-next-area, .bml-web-only,
+.bml-cards, #jb-print-docs-body, .headerlink, details.hide.above-input,
+.bml-animation__controls, .toctree-wrapper > ul, #pst-back-to-top,
+.search-button-field, .skip-link,
+.sidebar-toggle { display: none !important; }
+.bd-main, .bd-content, .bd-article-container, .bd-article, .bd-page-width {
+  max-width: none !important; width: 100% !important; margin: 0 !important;
+  padding: 0 !important; flex: none !important; }
+.bd-container, .bd-container__inner { display: block !important;
+  max-width: none !important; }
+pre, .highlight pre, .output pre { overflow: visible !important;
+  font-size: 8.4pt !important; line-height: 1.3 !important;
+  white-space: pre !important; }
+div.highlight, .cell_output { overflow: visible !important; }
+/* A printed output longer than the page is wide wraps (a listing does not: a test
+   fails on it). */
+.cell_output pre { white-space: pre-wrap !important; overflow-wrap: anywhere; }
+figure, .cell_output img, table, pre { break-inside: avoid; }
+.bml-pdf-long { break-inside: auto !important; }
+h1, h2, h3, h4 { break-after: avoid; margin-top: 0 !important;
+  padding-top: 1.2rem; }
+span[id^="document-"] + section, .bml-pdf-title + * { break-before: page; }
+img { max-width: 100% !important; height: auto !important; }
+span[id^="document-"] + section > h2 { font-size: 2.1rem; margin-bottom: 1rem; }
+span[id^="document-"] + section > section > h3 { font-size: 1.45rem; }
+.bml-pdf-title { height: 245mm; display: flex; flex-direction: column;
+  justify-content: center; text-align: center; }
+.bml-pdf-title .bml-pdf-book { font-size: 2.6rem; font-weight: 600;
+  margin-bottom: 2rem; line-height: 1.2; }
+.bml-pdf-title p { margin: 0.3rem 0; }
+.bml-pdf-toc { break-before: page; break-after: page; }
+.bml-pdf-heading { font-size: 2.1rem; margin-bottom: 1rem; }
+.bml-pdf-toc ol { list-style: none; padding-left: 0; }
+.bml-pdf-toc li { margin: 0.15rem 0; }
+.bml-pdf-toc li.bml-sub { padding-left: 1.5rem; font-size: 0.92em; }
+.bml-pdf-toc li.bml-chapter { margin-top: 0.6rem; font-weight: 600; }
+.bml-pdf-toc a { display: flex; color: inherit !important; text-decoration: none; }
+.bml-pdf-toc a .bml-leader { flex: 1; border-bottom: 1px dotted #888;
+  margin: 0 0.4em 0.3em; }
+figcaption, figcaption * { color: #333 !important; opacity: 1 !important; }
+dt { break-after: avoid; }
+.bml-pdf-note { font-style: italic; font-size: 0.92em; }
+"""
+
+# Title page, table of contents, still animations, open solutions.
+PREPARE_JS = """
+(info) => {
+  document.documentElement.dataset.theme = 'light';
+  document.documentElement.dataset.mode = 'light';
+  const article = document.querySelector('article.bd-article') || document.body;
+  // Links to the single page itself become links inside the PDF.
+  document.querySelectorAll('a[href]').forEach(a => {
+    const href = a.getAttribute('href');
+    if (href.startsWith(info.root + '.html#')) {
+      a.setAttribute('href', href.slice(href.indexOf('#')));
+    }
+  });
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  // A listing longer than about half a page may break across pages.
+  document.querySelectorAll('pre').forEach(pre => {
+    if (pre.textContent.split('\\n').length <= 30) return;
+    for (let b = pre; b && b.tagName !== 'SECTION'; b = b.parentElement) {
+      b.classList.add('bml-pdf-long');
+    }
+  });
+  // Emoji have no glyph in the print fonts (the execution report's status).
+  const marks = {'\u2705': '\u2713', '\u274c': '\u2717'};
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+  for (let node; (node = walker.nextNode()); ) {
+    const t = node.nodeValue.replace(/[\u2705\u274c]/g, c => marks[c]);
+    if (t !== node.nodeValue) node.nodeValue = t;
+  }
+  const text = h => [...h.childNodes]
+    .filter(n => !(n.classList && n.classList.contains('headerlink')))
+    .map(n => n.textContent).join('').replace(/\\s+/g, ' ').trim();
+  // Each page of _toc.yml: the root page first, then the ones Sphinx inlined.
+  const pages = [{doc: info.root, section: article.querySelector('section')}];
+  document.querySelectorAll('span[id^="document-"]').forEach(span => {
+    const section = span.nextElementSibling;
+    if (section && section.tagName === 'SECTION') {
+      pages.push({doc: span.id.slice('document-'.length), section});
+    }
+  });
+  // Animations: the still frame the player shows, and where to watch it.
+  // (the root page holds the others: the innermost page an animation is in wins)
+  for (const {doc, section} of [...pages].reverse()) {
+    section.querySelectorAll('.bml-animation:not(.bml-pdf-still)').forEach(anim => {
+      anim.classList.add('bml-pdf-still');
+      const url = info.baseurl + doc + '.html';
+      const note = document.createElement('p');
+      note.className = 'bml-pdf-note';
+      note.innerHTML = 'This figure is an animation; the PDF shows its last ' +
+        'frame. Watch it play at <a href="' + url + '">' + url + '</a>.';
+      anim.appendChild(note);
+    });
+  }
+  let n = 0;
+  const entries = [];
+  const anchor = heading => {
+    const a = document.createElement('a');
+    a.id = 'bml-toc-' + (n++);
+    heading.prepend(a);
+    return a.id;
+  };
+  for (const {section} of pages) {
+    // Sphinx nests the inlined pages in the root page: their titles are h2.
+    const headings = ':scope > :is(h1, h2, h3, h4)';
+    const title = section.querySelector(headings);
+    if (!title) continue;
+    if (title.getClientRects().length) {
+      entries.push({cls: 'bml-chapter', id: anchor(title), title: text(title)});
+    } else {  // the front page's title, hidden: the title page shows it
+      entries.push({cls: 'bml-chapter', id: anchor(section), title: 'Introduction'});
+    }
+    section.querySelectorAll(':scope > section').forEach(sub => {
+      const h = sub.querySelector(headings);
+      if (h) entries.push({cls: 'bml-sub', id: anchor(h), title: text(h)});
+    });
+  }
+  const esc = s => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const toc = document.createElement('nav');
+  toc.className = 'bml-pdf-toc';
+  toc.innerHTML = '<p class="bml-pdf-heading">Contents</p><ol>' + entries.map(e =>
+    '<li class="' + e.cls + '"><a href="#' + e.id + '"><span>' + esc(e.title) +
+    '</span><span class="bml-leader"></span><span class="bml-page" data-target="' +
+    e.id + '">000</span></a></li>').join('') + '</ol>';
+  const title = document.createElement('section');
+  title.className = 'bml-pdf-title';
+  title.innerHTML = '<p class="bml-pdf-book">' + esc(info.title) + '</p>' +
+    '<p>' + esc(info.author) + '</p>' +
+    '<p>Built from revision ' + esc(info.revision) + ' of ' + esc(info.date) +
+    '</p><p>Read it online, with its animations: <a href="' + info.baseurl +
+    '">' + info.baseurl + '</a></p><p>' + info.licence + '</p>';
+  article.prepend(toc);
+  article.prepend(title);
+  return entries;
+}
+"""
+
+FILL_JS = """
+(pages) => {
+  document.querySelectorAll('.bml-page').forEach(span => {
+    span.textContent = String(pages[span.dataset.target] ?? '?');
+  });
+}
+"""
+
+FOOTER = (
+    '<div style="font-size:9px;width:100%;text-align:center;color:#555;">'
+    '<span class="pageNumber"></span></div>'
+)
+
+
+def destinations(pdf: Path) -> dict[str, int]:
+    """The page (from 1) of each named destination of ``pdf``."""
+    out = subprocess.run(
+        ["pdfinfo", "-dests", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    found = {}
+    for line in out.splitlines():
+        match = re.match(r'^\s*(\d+)\s+\[.*\]\s+"(.*)"\s*$', line)
+        if match:
+            found[match.group(2)] = int(match.group(1))
+    return found
+
+
+def _git(*args: str) -> str:
+    try:
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def book_info() -> dict:
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    return {
+        "title": config["title"],
+        "author": config["author"],
+        "baseurl": config["html"]["baseurl"],
+        "root": str(Path(toc["root"]).with_suffix("")),
+        "revision": _git("rev-parse", "--short", "HEAD"),
+        "date": _git("log", "-1", "--format=%cs"),
+        "licence": (
+            "Text and figures: Creative Commons Attribution 4.0 International "
+            "(CC BY 4.0). Code: MIT License."
+        ),
+    }
+
+
+def print_pdf(index: Path, target: Path) -> tuple[int, int]:
+    """Print the single page to ``target``; returns its pages and contents entries."""
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(_Quiet, directory=str(index.parent))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/{index.name}"
+    margin = {side: f"{mm}mm" for side, mm in MARGIN_MM.items()}
+    options = dict(
+        format="A4",
+        margin=margin,
+        print_background=True,
+        display_header_footer=True,
+        header_template="<span></span>",
+        footer_template=FOOTER,
+        outline=True,
+        tagged=True,
+    )
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
+            )
+            page = browser.new_page(viewport={"width": 794, "height": 1123})
+            page.emulate_media(media="print", color_scheme="light")
+            page.goto(url, wait_until="load")
+            # Every equation typeset before printing.
+            page.wait_for_function(
+                "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
+            )
+            page.evaluate("() => MathJax.startup.promise")
+            page.add_style_tag(content=PRINT_CSS)
+            entries = page.evaluate(PREPARE_JS, book_info())
+            untypeset = page.evaluate(
+                "() => [...document.querySelectorAll('.math')]"
+                ".filter(m => !m.querySelector('mjx-container')).length"
+            )
+            if untypeset:
+                raise SystemExit(f"[pdf] {untypeset} equations were not typeset")
+            draft = target.with_name("draft.pdf")  # kept when a check fails
+            pages: dict[str, int] = {}
+            for _ in range(3):
+                page.evaluate(FILL_JS, pages)
+                page.pdf(path=str(draft), **options)
+                found = destinations(draft)
+                landed = {k: v for k, v in found.items() if k.startswith("bml-toc-")}
+                lost = [e["title"] for e in entries if e["id"] not in landed]
+                if lost:
+                    raise SystemExit(f"[pdf] not printed: {', '.join(lost)}")
+                if landed == pages:
+                    break
+                pages = landed
+            else:
+                raise SystemExit("[pdf] the contents' page numbers do not settle")
+            shutil.move(draft, target)
+            browser.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    info = subprocess.run(
+        ["pdfinfo", str(target)], capture_output=True, text=True, check=True
+    ).stdout
+    count = int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
+    return count, len(entries)
+
+
+def main() -> int:
+    started = time.perf_counter()
+    missing = missing_tools()
+    if missing:
+        print(
+            f"make pdf needs {', '.join(missing)}. Install them with:\n  {APT_LINE}",
+            file=sys.stderr,
+        )
+        return 2
+    os.chdir(ROOT)
+    check_cache_is_fresh()
+    OUT.mkdir(parents=True, exist_ok=True)
+    index = build_single_page()
+    printing = time.perf_counter()
+    pages, entries = print_pdf(index, PDF)
+    say(f"printed in {time.perf_counter() - printing:.1f} s")
+    if HTML.is_dir():
+        shutil.copy2(PDF, HTML / PDF_NAME)
+    size = PDF.stat().st_size
+    say(
+        f"{PDF.relative_to(ROOT)}: {pages} pages, {entries} contents entries, "
+        f"{size / 1e6:.1f} MB, built in {time.perf_counter() - started:.1f} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
