@@ -23,6 +23,7 @@ from torch import nn
 from examples import _validate
 from examples.ensemble import EnsembleHistory, EnsembleTrainer
 from examples.plotting import PALETTE
+from examples.training import mean_squared_error
 
 
 def noisy_squares(
@@ -209,16 +210,71 @@ def train_with_held_out(
     return HeldOutHistory(epochs, train_loss, held_out_loss, snapshot, best)
 
 
+@dataclass(frozen=True)
+class EarlyStopping:
+    """Early stopping with three data sets, for one copy.
+
+    ``epochs`` is chosen where the validation loss is lowest; ``validation_loss``
+    is that lowest loss, so it is optimistic: it was picked for being low. The
+    test set played no part in the choice, and ``test_loss`` (the early-stopped
+    network) and ``final_test_loss`` (the network after all epochs) are honest
+    estimates of the loss on new data.
+    """
+
+    epochs: int
+    validation_loss: float
+    test_loss: float
+    final_test_loss: float
+
+
+def early_stopping(
+    history: HeldOutHistory,
+    X_test: Sequence[float] | np.ndarray,
+    y_test: Sequence[float] | np.ndarray,
+    k: int = 0,
+) -> EarlyStopping:
+    """Stop copy ``k`` where its validation loss (``history.held_out_loss``, the
+    held-out set of :func:`train_with_held_out`) is lowest; report on the test set.
+
+    >>> X = np.array([-1.0, 0.0, 1.0])
+    >>> h = train_with_held_out(X, X**2, X, X**2 + 0.1, sizes=(1, 4, 1),
+    ...                         activations="relu", seeds=[0], lr=0.01,
+    ...                         num_epochs=3)
+    >>> report = early_stopping(h, X, X**2 - 0.1)
+    >>> report.epochs in (1, 2, 3), report.test_loss > 0
+    (True, True)
+    """
+    X_test_arr, y_test_arr = _validate.data_pair(X_test, y_test)
+    best = history.best_model(k)  # checks k
+    i = int(np.argmin(history.held_out_loss[:, k]))
+    final = history.final.predict(X_test_arr)[k]
+    return EarlyStopping(
+        epochs=int(history.epochs[i]),
+        validation_loss=float(history.held_out_loss[i, k]),
+        test_loss=mean_squared_error(best, X_test_arr, y_test_arr),
+        final_test_loss=float(np.mean((final - y_test_arr) ** 2)),
+    )
+
+
 def plot_train_and_held_out(
-    history: HeldOutHistory, k: int = 0, ax: Axes | None = None
+    history: HeldOutHistory,
+    k: int = 0,
+    ax: Axes | None = None,
+    held_out: str = "held-out",
 ) -> Axes:
-    """Copy ``k``'s training and held-out loss per epoch, log-log, best epoch marked."""
+    """Copy ``k``'s training and held-out loss per epoch, log-log, best epoch marked.
+
+    ``held_out`` names the held-out set in the legend ("validation" when it is
+    the set that chooses the epoch)."""
     k = _validate.non_negative_int("k", k)
     ax = ax if ax is not None else plt.gca()
     epochs = history.epochs
     ax.plot(epochs, history.train_loss[:, k], color=PALETTE[0], label="training loss")
     ax.plot(
-        epochs, history.held_out_loss[:, k], color=PALETTE[1], label="held-out loss"
+        epochs,
+        history.held_out_loss[:, k],
+        color=PALETTE[1],
+        label=f"{held_out} loss",
     )
     best = int(history.best_epochs[k])
     ax.axvline(
@@ -226,7 +282,7 @@ def plot_train_and_held_out(
         color=PALETTE[2],
         linestyle="--",
         linewidth=1.2,
-        label=f"lowest held-out loss ({best} epochs)",
+        label=f"lowest {held_out} loss ({best} epochs)",
     )
     ax.set_xscale("log")
     ax.set_yscale("log")
