@@ -133,6 +133,66 @@ class Summary:
     runs: int
 
 
+def quartiles(loss: np.ndarray) -> tuple[float, float, float]:
+    """The lower quartile, the median and the upper quartile of ``loss``.
+
+    A quarter of the runs lie at or below the lower quartile and a quarter at or
+    above the upper one; between them lies the middle half. A diverged run (NaN)
+    counts as an infinite loss, and each quartile is the loss of an actual run.
+
+    >>> quartiles(np.array([4.0, 1.0, 3.0, 2.0, np.nan]))
+    (2.0, 3.0, 4.0)
+    """
+    ranked = np.nan_to_num(np.asarray(loss, dtype=np.float64), nan=np.inf)
+    if ranked.ndim != 1 or ranked.size == 0:
+        raise ValueError("loss must be a non-empty 1-D array")
+    q1, median, q3 = (
+        float(np.quantile(ranked, q, method="inverted_cdf")) for q in (0.25, 0.5, 0.75)
+    )
+    return q1, median, q3
+
+
+def share_lower(loss_a: np.ndarray, loss_b: np.ndarray) -> float:
+    """The fraction of seeds on which run ``a`` ends with a lower loss than run ``b``.
+
+    ``loss_a[k]`` and ``loss_b[k]`` are two runs from the same seed (the same
+    initial weights); a diverged run (NaN) is never lower.
+
+    >>> share_lower(np.array([1.0, 5.0, np.nan, 2.0]), np.array([2.0, 4.0, 1.0, np.nan]))
+    0.5
+    """
+    a = np.nan_to_num(np.asarray(loss_a, dtype=np.float64), nan=np.inf)
+    b = np.nan_to_num(np.asarray(loss_b, dtype=np.float64), nan=np.inf)
+    if a.shape != b.shape or a.ndim != 1 or a.size == 0:
+        raise ValueError(
+            f"loss_a and loss_b must be 1-D of one shape, got {a.shape}, {b.shape}"
+        )
+    return float(np.mean(a < b))
+
+
+def held_out_losses(
+    history: EnsembleHistory,
+    X_held: Sequence[float] | np.ndarray,
+    y_held: Sequence[float] | np.ndarray,
+) -> np.ndarray:
+    """Each trained copy's mean squared error on held-out data, shape ``(K,)``.
+
+    A diverged copy gets NaN.
+
+    >>> from examples.data import parabola
+    >>> X, y = parabola()
+    >>> runs = train_ensemble(X, y, sizes=(1, 3, 1), activations="relu",
+    ...                       seeds=range(2), lr=1e-3, num_epochs=2)
+    >>> held_out_losses(runs, X, y).shape
+    (2,)
+    """
+    X_arr, y_arr = _validate.data_pair(X_held, y_held)
+    with np.errstate(invalid="ignore", over="ignore"):
+        loss = np.mean((history.predict(X_arr) - y_arr) ** 2, axis=1)
+    loss[history.diverged_at >= 0] = np.nan
+    return loss
+
+
 def summarize(final_loss: np.ndarray, line_loss: np.ndarray | float) -> Summary:
     """Quartiles and fractions of ``final_loss`` (one entry per run).
 
@@ -143,10 +203,7 @@ def summarize(final_loss: np.ndarray, line_loss: np.ndarray | float) -> Summary:
     final = np.asarray(final_loss, dtype=np.float64)
     if final.ndim != 1 or final.size == 0:
         raise ValueError("final_loss must be a non-empty 1-D array")
-    ranked = np.nan_to_num(final, nan=np.inf)
-    q1, median, q3 = (
-        float(np.quantile(ranked, q, method="inverted_cdf")) for q in (0.25, 0.5, 0.75)
-    )
+    q1, median, q3 = quartiles(final)
     counts = count_outcomes(final, line_loss)
     return Summary(
         q1=q1,
@@ -178,6 +235,20 @@ def summary_rows(
         )
     return rows
 
+
+def held_out_rows(
+    losses: dict[str, np.ndarray],
+) -> list[tuple[str, str, str]]:
+    """Table rows: activation, median held-out loss, its quartiles, best first."""
+    rows = []
+    for name, loss in sorted(losses.items(), key=lambda item: quartiles(item[1])[1]):
+        q1, median, q3 = quartiles(loss)
+        rows.append((FACTS[name].label, f"{median:.3g}", f"{q1:.3g} to {q3:.3g}"))
+    return rows
+
+
+#: Column titles for :func:`held_out_rows`.
+HELD_OUT_HEADERS = ("activation", "median held-out loss", "middle half (quartiles)")
 
 #: Column titles for :func:`summary_rows`.
 SUMMARY_HEADERS = (

@@ -10,7 +10,7 @@ through the same data, a reference that needs no training:
 * **in between**: neither;
 * **diverged**: the final loss is not a finite number.
 
-Chapters 4, 5, 6 and 7 and ``python -m examples.study`` all classify runs with
+Chapters 4, 5 and 7 and ``python -m examples.study`` all classify runs with
 :func:`classify_runs`; nothing else in the package decides an outcome.
 
 A bound printed in prose must be true after rounding: "every run ends below 4.6"
