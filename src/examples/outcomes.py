@@ -23,11 +23,11 @@ Shown in chapter 4 (the outcome counts and figure 11) and used by chapters 5 to 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from examples import _validate
 
@@ -53,37 +53,36 @@ def check_fractions(fit_below: float, line_above: float) -> tuple[float, float]:
     return fit_below, line_above
 
 
-def _line_losses(line_loss: float | np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+def _check_runs(final_loss: ArrayLike, line_loss: ArrayLike) -> tuple:
+    """The final losses as a vector, and the line's loss broadcast to it."""
+    losses = np.asarray(final_loss, dtype=np.float64).reshape(-1)
+    if losses.size == 0:
+        raise ValueError("final_loss must hold at least one run")
     line = np.asarray(line_loss, dtype=np.float64)
-    if line.ndim not in (0, 1) or (line.ndim == 1 and line.shape != shape):
+    if line.ndim not in (0, 1) or (line.ndim == 1 and line.shape != losses.shape):
         raise ValueError(
-            f"line_loss must be one number or one per run {shape}, got shape "
-            f"{line.shape}"
+            f"line_loss must be one number or one per run {losses.shape}, got "
+            f"shape {line.shape}"
         )
     if not np.all(np.isfinite(line)) or np.any(line < 0):
         raise ValueError("line_loss must be finite and at least 0")
-    return np.broadcast_to(line, shape)
+    return losses, np.broadcast_to(line, losses.shape)
 
 
 def classify_runs(
-    final_loss: Sequence[float] | np.ndarray,
-    line_loss: float | Sequence[float] | np.ndarray,
+    final_loss: ArrayLike,
+    line_loss: ArrayLike,
     *,
     fit_below: float = FIT_BELOW,
     line_above: float = LINE_ABOVE,
 ) -> np.ndarray:
-    """Each run's outcome, one of :data:`OUTCOMES` (see the module's docstring).
-
-    ``line_loss`` is the best straight line's loss: one number, or one per run
-    when each run learned from its own data.
+    """Each run's outcome, one of OUTCOMES, from its final loss and the best
+    straight line's loss (one number, or one per run).
 
     >>> classify_runs([3.0, 50.0, 70.2, float("nan")], 78.0).tolist()
     ['fits', 'in between', 'straight line', 'diverged']
     """
-    losses = np.asarray(final_loss, dtype=np.float64).reshape(-1)
-    if losses.size == 0:
-        raise ValueError("final_loss must hold at least one run")
-    line = _line_losses(line_loss, losses.shape)
+    losses, line = _check_runs(final_loss, line_loss)
     fit_below, line_above = check_fractions(fit_below, line_above)
     labels = np.full(losses.shape, "in between", dtype=object)
     finite = np.isfinite(losses)
@@ -133,8 +132,8 @@ class OutcomeCounts:
 
 
 def count_outcomes(
-    final_loss: Sequence[float] | np.ndarray,
-    line_loss: float | Sequence[float] | np.ndarray,
+    final_loss: ArrayLike,
+    line_loss: ArrayLike,
     *,
     fit_below: float = FIT_BELOW,
     line_above: float = LINE_ABOVE,

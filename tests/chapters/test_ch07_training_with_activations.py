@@ -135,7 +135,12 @@ def test_relu_and_leaky_relu_are_indistinguishable_at_the_books_rate(chapter):
         a, b = g[f"par_relu_{stat}"], g[f"par_leaky_relu_{stat}"]
         assert abs(a - b) / a < 0.05
     assert g["relu_inactive_001"] - g["dead_start"] < 1.5  # "hardly more"
-    assert g["par_relu_line"] == 0.0
+    assert g["par_relu_straight_line"] == 0.0
+    # the summaries are glued whole: every field, for every activation
+    for tag in ("par", "noi"):
+        for n in NAMES:
+            assert g[f"{tag}_{n}_runs"] == 1000
+            assert g[f"{tag}_{n}_q1"] <= g[f"{tag}_{n}_median"] <= g[f"{tag}_{n}_q3"]
 
 
 def test_the_sigmoid_starts_slowest_and_ends_highest(chapter):

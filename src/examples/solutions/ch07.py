@@ -10,13 +10,15 @@ from examples.dead_units import inactive_units
 from examples.models import mlp
 
 
-def sigmoid_chain_gradient(depth: int, weight: float, x: float = 0.5) -> float:
-    """The derivative of the output with respect to ``x`` of a chain of ``depth``
-    sigmoid units, each computing ``sigmoid(weight * (a - 0.5))`` from the output
-    ``a`` of the one before (the first from ``x``), by autograd in float64.
-
-    At ``x = 0.5`` every unit's input is 0, so each multiplies the gradient by
-    ``weight * sigmoid'(0) = weight / 4``.
+def sigmoid_chain_gradient(
+    depth: int,
+    weight: float,
+    x: float = 0.5,
+) -> float:
+    """d(output)/dx through ``depth`` sigmoid units, each computing
+    ``sigmoid(weight * (a - 0.5))`` from the output ``a`` of the one before
+    (the first from ``x``), by autograd in float64. At ``x = 0.5`` each
+    unit multiplies the gradient by ``weight * sigmoid'(0) = weight / 4``.
     """
     depth = _validate.positive_int("depth", depth)
     weight = float(weight)
@@ -30,9 +32,9 @@ def sigmoid_chain_gradient(depth: int, weight: float, x: float = 0.5) -> float:
 
 
 def first_layer_inactive_share(num_seeds: int = 1000) -> float:
-    """The fraction of first-layer units of freshly initialised 1-10-10-1 ReLU
-    networks (seeds ``0 .. num_seeds - 1``) that are inactive at every one of
-    ``x = -5, ..., 5``; compare with the closed form 1/20."""
+    """The fraction of first-layer units of new 1-10-10-1 ReLU networks
+    (seeds ``0 .. num_seeds - 1``) inactive at every ``x = -5, ..., 5``;
+    compare with the closed form 1/20."""
     num_seeds = _validate.positive_int("num_seeds", num_seeds)
     X = np.arange(-5.0, 6.0)
     models = [mlp((1, 10, 10, 1), "relu", seed=s) for s in range(num_seeds)]
