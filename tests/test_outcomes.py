@@ -129,6 +129,25 @@ def test_printed_bounds_are_bounds_and_the_tightest():
             assert up - step < exact < down + step
 
 
+@pytest.mark.parametrize(
+    ("value", "decimals", "above", "below"),
+    [
+        (1.234e-5, 1, "1.3e-05", "1.2e-05"),
+        (9.96e-6, 1, "1.0e-05", "9.9e-06"),  # rounding up carries to 10
+        (2.0e-3, 1, "2.0e-03", "2.0e-03"),
+        (-1.234e-5, 0, "-1e-05", "-2e-05"),
+        (0.0, 1, "0.0e+00", "0.0e+00"),
+    ],
+)
+def test_scientific_bounds_on_edge_cases(value, decimals, above, below):
+    up = bound_above(value, decimals, scientific=True)
+    down = bound_below(value, decimals, scientific=True)
+    assert f"{up:.{decimals}e}" == above
+    assert f"{down:.{decimals}e}" == below
+    assert Decimal(f"{down:.{decimals}e}") <= Decimal(repr(value))
+    assert Decimal(repr(value)) <= Decimal(f"{up:.{decimals}e}")
+
+
 def test_bounds_refuse_what_has_no_bound():
     with pytest.raises(ValueError, match="value must be a finite number"):
         bound_above(float("nan"))

@@ -158,37 +158,43 @@ def count_outcomes(
     )
 
 
-def _rounded(value: float, decimals: int, rounding: str) -> float:
+def _rounded(value: float, decimals: int, rounding: str, scientific: bool) -> float:
     value = float(value)
     if not math.isfinite(value):
         raise ValueError(f"value must be a finite number, got {value}")
     decimals = _validate.non_negative_int("decimals", decimals)
     with localcontext() as context:
         context.prec = 1000  # enough digits for any float: quantize never fails
-        step = Decimal(1).scaleb(-decimals)
         # repr: the shortest decimal that reads back as this float, the number
         # Python prints for it (4.6, not 4.5999999999999996...)
         exact = Decimal(repr(value))
+        # scientific: decimals after the first significant digit, as format "e"
+        shift = exact.adjusted() if scientific and value != 0 else 0
+        step = Decimal(1).scaleb(shift - decimals)
         return float(exact.quantize(step, rounding=rounding)) + 0.0  # no -0.0
 
 
-def bound_above(value: float, decimals: int = 1) -> float:
+def bound_above(value: float, decimals: int = 1, *, scientific: bool = False) -> float:
     """The smallest number with ``decimals`` decimals that is at least ``value``.
 
-    Printed with ``decimals`` decimals it is a true upper bound ("at most ...").
+    Printed with ``decimals`` decimals (format ``f``, or ``e`` when
+    ``scientific``) it is a true upper bound ("at most ...").
 
     >>> bound_above(4.63, 1), bound_above(4.6, 1), bound_above(-4.63, 1)
     (4.7, 4.6, -4.6)
+    >>> f"{bound_above(1.234e-5, 1, scientific=True):.1e}"
+    '1.3e-05'
     """
-    return _rounded(value, decimals, ROUND_CEILING)
+    return _rounded(value, decimals, ROUND_CEILING, scientific)
 
 
-def bound_below(value: float, decimals: int = 1) -> float:
+def bound_below(value: float, decimals: int = 1, *, scientific: bool = False) -> float:
     """The largest number with ``decimals`` decimals that is at most ``value``.
 
-    Printed with ``decimals`` decimals it is a true lower bound ("at least ...").
+    Printed with ``decimals`` decimals (format ``f``, or ``e`` when
+    ``scientific``) it is a true lower bound ("at least ...").
 
     >>> bound_below(78.47, 1), bound_below(78.4, 1), bound_below(-78.47, 1)
     (78.4, 78.4, -78.5)
     """
-    return _rounded(value, decimals, ROUND_FLOOR)
+    return _rounded(value, decimals, ROUND_FLOOR, scientific)

@@ -118,6 +118,8 @@ def test_every_activation_works_on_the_parabola(chapter):
     g = chapter.glued
     fits = [g[f"par_{n}_fits"] for n in NAMES]
     assert min(fits) == g["par_sigmoid_fits"] > 0.5
+    # "at least ...% of the runs fit for each of the five": a true lower bound
+    assert 100 * min(fits) - 0.1 < g["par_min_fits_pct"] <= 100 * min(fits)
     assert all(g[f"par_{n}_diverged"] == 0 for n in NAMES)
 
 
@@ -169,10 +171,9 @@ def test_the_ranking_does_not_carry_over_to_the_noisy_target(chapter):
 
 def test_the_noisy_target_is_ranked_by_held_out_loss(chapter):
     g = chapter.glued
-    assert 0 <= g["held_spread"] < 0.5
-    assert g["held_spread"] == pytest.approx(
-        g["held_worst_median"] / g["held_best_median"] - 1
-    )
+    spread = 100 * (g["held_worst_median"] / g["held_best_median"] - 1)
+    assert spread <= g["held_spread_pct"] < spread + 1  # a bound, rounded up
+    assert g["held_spread_pct"] < 50
     tables = [
         out["data"]["text/markdown"]
         for cell in chapter.notebook.cells
