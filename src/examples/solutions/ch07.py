@@ -10,6 +10,14 @@ from examples.dead_units import inactive_units
 from examples.models import mlp
 
 
+def _check_chain(depth: int, weight: float) -> tuple[int, float]:
+    depth = _validate.positive_int("depth", depth)
+    weight = float(weight)
+    if not np.isfinite(weight):
+        raise ValueError(f"weight must be a finite number, got {weight}")
+    return depth, weight
+
+
 def sigmoid_chain_gradient(
     depth: int,
     weight: float,
@@ -20,10 +28,7 @@ def sigmoid_chain_gradient(
     (the first from ``x``), by autograd in float64. At ``x = 0.5`` each
     unit multiplies the gradient by ``weight * sigmoid'(0) = weight / 4``.
     """
-    depth = _validate.positive_int("depth", depth)
-    weight = float(weight)
-    if not np.isfinite(weight):
-        raise ValueError(f"weight must be a finite number, got {weight}")
+    depth, weight = _check_chain(depth, weight)
     a = start = torch.tensor(float(x), dtype=torch.float64, requires_grad=True)
     for _ in range(depth):
         a = torch.sigmoid(weight * (a - 0.5))
