@@ -8,20 +8,25 @@ import pytest  # noqa: E402
 
 from examples.collapse import best_line_loss  # noqa: E402
 from examples.comparison import (  # noqa: E402
+    HELD_OUT_HEADERS,
     SUMMARY_HEADERS,
     compare_activations,
-    converged,
+    held_out_losses,
+    held_out_rows,
     line_losses,
     median_loss,
-    no_better_than_line,
     noisy_targets,
     plot_final_loss_ecdf,
     plot_median_loss,
+    quartiles,
+    share_lower,
     summarize,
     summary_rows,
 )
 from examples.data import noisy_parabola, parabola  # noqa: E402
 from examples.ensemble import train_ensemble  # noqa: E402
+from examples.outcomes import classify_runs  # noqa: E402
+from examples.training import mean_squared_error  # noqa: E402
 
 X, Y = parabola()
 
@@ -43,32 +48,23 @@ def test_line_losses_row_by_row():
     assert line_losses(X, Y).tolist() == [pytest.approx(78.0)]
 
 
-def test_criteria_relative_to_the_best_line():
+def test_summary_fractions_are_the_outcomes_of_the_runs():
     final = np.array([7.7, 7.9, 70.1, 70.3, np.nan])
-    assert converged(final, 78.0).tolist() == [True, False, False, False, False]
-    assert no_better_than_line(final, 78.0).tolist() == [
-        False,
-        False,
-        False,
-        True,
-        False,
-    ]
+    s = summarize(final, 78.0)
+    labels = classify_runs(final, 78.0).tolist()
+    assert labels == ["fits", "in between", "in between", "straight line",
+                      "diverged"]  # fmt: skip
+    assert (s.fits, s.straight_line, s.diverged) == (0.2, 0.2, 0.2)
     # one line loss per run
-    assert converged(np.array([1.0, 1.0]), np.array([20.0, 5.0])).tolist() == [
-        True,
-        False,
-    ]
-    with pytest.raises(ValueError, match="^line_loss must be greater than 0"):
-        converged(final, 0.0)
-    with pytest.raises(ValueError, match="^ratio"):
-        converged(final, 78.0, ratio=-1)
+    s = summarize(np.array([1.0, 1.0]), np.array([20.0, 5.0]))
+    assert (s.fits, s.straight_line) == (0.5, 0.0)
 
 
 def test_summary_counts_diverged_runs_as_worst():
     final = np.array([1.0, 2.0, np.nan, np.nan, np.nan])
     s = summarize(final, 78.0)
     assert s.median == np.inf and s.q1 == 2.0
-    assert s.diverged == 0.6 and s.converged == 0.4 and s.runs == 5
+    assert s.diverged == 0.6 and s.fits == 0.4 and s.runs == 5
     with pytest.raises(ValueError, match="^final_loss must be"):
         summarize(np.array([]), 78.0)
 
@@ -129,7 +125,8 @@ def test_summary_rows_and_headers(runs):
     assert all(len(r) == len(SUMMARY_HEADERS) for r in rows)
     s = summarize(runs["relu"].final_loss, 78.0)
     assert rows[0][1] == f"{s.median:.3g}"
-    assert rows[0][3] == f"{100 * s.converged:.1f}%"
+    assert rows[0][3] == f"{100 * s.fits:.1f}%"
+    assert rows[0][4] == f"{100 * s.straight_line:.1f}%"
 
 
 def test_plots(runs):
@@ -147,3 +144,37 @@ def test_plots(runs):
     )
     assert b.get_yscale() == "linear"
     plt.close(fig)
+
+
+def test_quartiles_are_those_of_sorted_runs():
+    loss = np.array([5.0, 1.0, 4.0, 2.0, 3.0, 6.0, 8.0, 7.0])
+    # 8 runs: the 2nd, 4th and 6th smallest
+    assert quartiles(loss) == (2.0, 4.0, 6.0)
+    assert quartiles(np.array([1.0, np.nan, np.nan, np.nan])) == (1.0, np.inf, np.inf)
+    with pytest.raises(ValueError, match="^loss must be"):
+        quartiles(np.array([]))
+
+
+def test_share_lower_pairs_runs_by_seed():
+    a = np.array([1.0, 2.0, 3.0, np.nan, 1.0])
+    b = np.array([2.0, 1.0, 3.0, 1.0, np.nan])
+    assert share_lower(a, b) == 2 / 5  # ties and diverged runs are not lower
+    assert share_lower(b, a) == 2 / 5
+    with pytest.raises(ValueError, match="loss_a and loss_b"):
+        share_lower(a, b[:-1])
+
+
+def test_held_out_losses_and_rows(runs):
+    X_held = np.array([-4.5, 0.5, 3.5])
+    y_held = X_held**2 + 1
+    losses = {n: held_out_losses(h, X_held, y_held) for n, h in runs.items()}
+    for name, history in runs.items():
+        for k in range(len(history.seeds)):
+            model = history.model(k)
+            expected = mean_squared_error(model, X_held, y_held)
+            assert losses[name][k] == pytest.approx(expected, rel=1e-5)
+    rows = held_out_rows(losses)
+    medians = [float(r[1]) for r in rows]
+    assert medians == sorted(medians)  # best first
+    assert {r[0] for r in rows} == {"ReLU", "sigmoid"}
+    assert all(len(r) == len(HELD_OUT_HEADERS) for r in rows)

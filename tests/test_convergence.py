@@ -8,9 +8,6 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 from examples.convergence import (  # noqa: E402
-    OUTCOMES,
-    classify_runs,
-    count_outcomes,
     full_batch_gradient,
     plot_final_losses,
     straight_line_loss,
@@ -31,38 +28,9 @@ def test_straight_line_loss_is_the_least_squares_minimum():
     assert straight_line_loss(X, y) == pytest.approx(np.var(y))
 
 
-def test_classification_at_the_boundaries():
-    labels = classify_runs([7.79, 7.81, 70.19, 70.21, np.inf, np.nan], 78.0)
-    assert labels.tolist() == [
-        "fit",
-        "in between",
-        "in between",
-        "straight line",
-        "diverged",
-        "diverged",
-    ]
-    assert set(labels) <= set(OUTCOMES)
-
-
-def test_counts_add_up_and_respect_thresholds():
-    rng = np.random.default_rng(0)
-    losses = rng.uniform(0, 100, 500)
-    losses[:7] = np.nan
-    counts = count_outcomes(losses, 50.0, fit_below=0.2, line_above=0.8)
-    assert counts.total == 500 and counts.diverged == 7
-    assert counts.fit == np.sum(losses < 10.0)
-    assert counts.straight_line == np.sum(losses > 40.0)
-    assert (counts.fit_threshold, counts.line_threshold) == (10.0, 40.0)
-    assert counts.summary().startswith("of 500 runs:")
-
-
 def test_bad_arguments_are_refused():
     with pytest.raises(ValueError, match="fit_below must be smaller"):
-        classify_runs([1.0], 10.0, fit_below=0.9, line_above=0.5)
-    with pytest.raises(ValueError, match="line_loss"):
-        classify_runs([1.0], 0.0)
-    with pytest.raises(ValueError, match="final_loss"):
-        classify_runs([], 1.0)
+        plot_final_losses([1.0], 10.0, fit_below=0.9, line_above=0.5)
     with pytest.raises(ValueError, match="final_loss"):
         plot_final_losses([np.nan], 1.0)
 

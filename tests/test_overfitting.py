@@ -10,6 +10,7 @@ from examples.data import noisy_parabola  # noqa: E402
 from examples.models import mlp  # noqa: E402
 from examples.overfitting import (  # noqa: E402
     best_prediction,
+    early_stopping,
     irreducible_loss,
     noisy_squares,
     plot_train_and_held_out,
@@ -198,3 +199,36 @@ def test_irreducible_loss_is_the_loss_of_the_best_prediction(inside):
     for shift in (-0.3, 0.3):
         shifted = best_prediction(X_big, noise=1.5, inside=inside) + shift
         assert np.mean((shifted - y_big) ** 2) > mse
+
+
+def test_early_stopping_chooses_on_validation_and_reports_on_test():
+    X = np.arange(-5.0, 6.0)
+    y = noisy_squares(X, noise=3.0, seed=0)
+    X_val, X_test = np.tile(X, 3), np.tile(X, 4)
+    y_val = noisy_squares(X_val, noise=3.0, seed=1)
+    y_test = noisy_squares(X_test, noise=3.0, seed=2)
+    h = train_with_held_out(
+        X, y, X_val, y_val, sizes=(1, 8, 1), activations="sigmoid", seeds=[0, 1],
+        lr=0.005, momentum=0.1, num_epochs=300, every=10,
+    )  # fmt: skip
+    for k in (0, 1):
+        report = early_stopping(h, X_test, y_test, k=k)
+        i = int(np.argmin(h.held_out_loss[:, k]))  # chosen on validation only
+        assert report.epochs == h.epochs[i] == h.best_epochs[k]
+        assert report.validation_loss == h.held_out_loss[i, k]
+        assert report.test_loss == pytest.approx(
+            mean_squared_error(h.best_model(k), X_test, y_test), rel=1e-12
+        )
+        final = h.final.model(k)
+        assert report.final_test_loss == pytest.approx(
+            mean_squared_error(final, X_test, y_test), rel=1e-5
+        )
+    # the test set is not the validation set: another choice of test data
+    # changes the report's test loss and never the chosen epoch
+    other = early_stopping(h, X_val, y_val)
+    assert other.epochs == early_stopping(h, X_test, y_test).epochs
+    assert other.test_loss == pytest.approx(other.validation_loss, rel=1e-5)
+    with pytest.raises(ValueError, match="k must be"):
+        early_stopping(h, X_test, y_test, k=2)
+    with pytest.raises(ValueError, match="y"):
+        early_stopping(h, X_test, y_test[:-1])

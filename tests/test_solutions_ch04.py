@@ -22,10 +22,10 @@ def counts():
 def test_only_the_larger_learning_rate_helps(counts):
     base = counts[None]
     assert all(c.total == 1000 for c in counts.values())
-    assert counts["lr 0.003"].fit > base.fit
+    assert counts["lr 0.003"].fits > base.fits
     assert counts["lr 0.003"].in_between > base.in_between
-    assert counts["tanh"].fit < base.fit
-    assert counts["standardised inputs"].fit < base.fit
+    assert counts["tanh"].fits < base.fits
+    assert counts["standardised inputs"].fits < base.fits
 
 
 def test_remedy_counts_refuses_unknown_changes():

@@ -12,7 +12,8 @@ import pytest
 from examples.data import noisy_parabola, parabola
 from examples.ensemble import train_ensemble
 from examples.models import ACTIVATIONS
-from examples.study import OUTCOMES, main, outcomes, summary
+from examples.outcomes import OUTCOMES, classify_runs
+from examples.study import main, outcomes, summary
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -35,26 +36,43 @@ def read_csv(path):
         return list(csv.DictReader(f))
 
 
+def independent_outcomes(final_loss, X, y, fit_below):
+    """The outcomes written out again, against numpy's own least-squares line."""
+    slope, intercept = np.polyfit(X, y, 1)
+    line_loss = np.mean((slope * X + intercept - y) ** 2)
+    labels = []
+    for loss in final_loss:
+        if not np.isfinite(loss):
+            labels.append("diverged")
+        elif loss < fit_below * line_loss:
+            labels.append("fits")
+        elif loss >= 0.9 * line_loss:
+            labels.append("straight line")
+        else:
+            labels.append("in between")
+    return labels
+
+
 def assert_rows_match(rows, history, X, y, threshold):
     expected = outcomes(history, X, y, threshold)
+    assert expected.tolist() == independent_outcomes(
+        history.final_loss, X, y, threshold
+    )
     assert [int(r["seed"]) for r in rows] == history.seeds.tolist()
     got_loss = np.array([float(r["final_loss"]) for r in rows])
     # the CSV holds the exact float: same computation, same rounding
     np.testing.assert_array_equal(got_loss, history.final_loss)
     assert [int(r["diverged_at"]) for r in rows] == history.diverged_at.tolist()
     assert [r["outcome"] for r in rows] == expected.tolist()
-    limit = threshold * np.var(y)
-    with np.errstate(invalid="ignore"):
-        converged = history.final_loss <= limit
-    assert [r["converged"] == "true" for r in rows] == converged.tolist()
-    assert {r["converged"] for r in rows} <= {"true", "false"}
+    assert [r["fits"] == "true" for r in rows] == (expected == "fits").tolist()
+    assert {r["fits"] for r in rows} <= {"true", "false"}
 
 
 def test_happy_path_writes_what_train_ensemble_computes(tmp_path):
     result = run_cli(
         "parabola",
         "--seeds", 20, "--first-seed", 3, "--epochs", 100, "--lr", 0.01,
-        "--out", "results.csv", "--figure", "losses.png",
+        "--threshold", 0.2, "--out", "results.csv", "--figure", "losses.png",
         cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -70,16 +88,16 @@ def test_happy_path_writes_what_train_ensemble_computes(tmp_path):
         "seed",
         "final_loss",
         "diverged_at",
-        "converged",
+        "fits",
         "outcome",
     ]
-    assert_rows_match(rows, history, X, y, threshold=0.25)
+    assert_rows_match(rows, history, X, y, threshold=0.2)
     found = {r["outcome"] for r in rows}
-    assert {"converged", "straight", "other"} <= found  # a meaningful mix
+    assert {"fits", "straight line", "in between"} <= found  # a meaningful mix
     # the summary counts what the CSV holds
     for name in OUTCOMES:
         count = sum(r["outcome"] == name for r in rows)
-        assert f"\n{name:<10} {count:>7d} " in result.stdout
+        assert f"\n{name:<13} {count:>7d} " in result.stdout
     median = np.median([float(r["final_loss"]) for r in rows])
     assert f"median {median:.4g}" in result.stdout
     assert (tmp_path / "losses.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -105,10 +123,10 @@ def test_noisy_target_with_divergence_and_per_layer_activations(tmp_path, capsys
     assert all(
         r["final_loss"] == "nan" and int(r["diverged_at"]) >= 0 for r in diverged
     )
-    assert all(r["converged"] == "false" for r in diverged)
+    assert all(r["fits"] == "false" for r in diverged)
     captured = capsys.readouterr()
     assert captured.err == ""  # --quiet: no progress bar
-    assert f"\ndiverged   {len(diverged):>7d} " in captured.out
+    assert f"\ndiverged      {len(diverged):>7d} " in captured.out
 
     status = main(
         ["parabola", "--activation", "sigmoid", "relu", "--hidden", "5", "3",
@@ -120,32 +138,31 @@ def test_noisy_target_with_divergence_and_per_layer_activations(tmp_path, capsys
         X, y, sizes=(1, 5, 3, 1), activations=["sigmoid", "relu"], seeds=range(4),
         lr=0.001, num_epochs=5, momentum=0.1,
     )  # fmt: skip
-    assert_rows_match(read_csv(out), history, X, y, threshold=0.25)
+    assert_rows_match(read_csv(out), history, X, y, threshold=0.1)
     assert "1-5-3-1 sigmoid/relu" in capsys.readouterr().out
 
 
-def test_outcomes_classify_by_the_documented_criteria():
+def test_outcomes_are_the_books_one_definition():
     X, y = parabola()
     history = train_ensemble(
         X, y, sizes=(1, 2, 1), activations="sigmoid", seeds=range(6), lr=0.01,
         num_epochs=100, momentum=0.1,
     )  # fmt: skip
-    result = outcomes(history, X, y, threshold=0.25)
-    var = np.var(y)
-    predictions = history.predict(X)
-    for k, outcome in enumerate(result):
-        # distance of the predictions from their own least-squares line
-        slope, intercept = np.polyfit(X, predictions[k], 1)
-        off_line = np.mean((slope * X + intercept - predictions[k]) ** 2)
-        if history.final_loss[k] <= 0.25 * var:
-            assert outcome == "converged"
-        elif off_line <= 0.01 * var:
-            assert outcome == "straight"
-        else:
-            assert outcome == "other"
+    result = outcomes(history, X, y)
+    assert result.tolist() == independent_outcomes(history.final_loss, X, y, 0.1)
+    # the parabola's best line is flat at the mean: its loss is the variance
+    assert result.tolist() == classify_runs(history.final_loss, np.var(y)).tolist()
     counts, quantiles = summary(history, result)
     assert sum(count for _, count, _ in counts) == 6
     assert dict(quantiles)["max"] == history.final_loss.max()
+
+
+def test_on_the_line_target_a_straight_line_is_the_answer(tmp_path, capsys):
+    out = tmp_path / "line.csv"
+    assert main(["line", "--seeds", "3", "--epochs", "2", "--out", str(out),
+                 "--quiet"]) == 0  # fmt: skip
+    assert [r["outcome"] for r in read_csv(out)] == ["straight line"] * 3
+    assert "best straight line's loss 0;" in capsys.readouterr().out
 
 
 def unwritable_path(tmp_path):
@@ -180,6 +197,7 @@ BAD = {
         "tanh",
     ],  # fmt: skip
     "unknown target": ["circle"],
+    "threshold not below 0.9": ["parabola", "--threshold", "0.9"],
     "missing folder": ["parabola", "--out", "no/such/folder/results.csv"],
     "output is a folder": ["parabola", "--out", "."],
     "figure not png": ["parabola", "--figure", "losses.svg"],

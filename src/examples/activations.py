@@ -21,7 +21,7 @@ from matplotlib.axes import Axes
 from examples import _validate
 from examples.models import ACTIVATIONS, activation
 
-#: The activation functions chapter 6 compares, in the order it presents them.
+#: The activation functions chapters 6 and 7 compare, in the order they appear.
 NAMES: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu", "gelu")
 
 #: The slope of Leaky ReLU for negative inputs (PyTorch's default, used by the book).
@@ -47,13 +47,13 @@ FACTS: dict[str, ActivationFacts] = {
         "sigmoid",
         r"$\sigma(x) = \frac{1}{1 + e^{-x}}$",
         "$(0, 1)$",
-        "outputs that are probabilities; gates in LSTMs",
+        "outputs that are probabilities (yes-or-no answers)",
     ),
     "tanh": ActivationFacts(
         "tanh",
         r"$\tanh x = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}$",
         "$(-1, 1)$",
-        "recurrent networks; outputs in $(-1, 1)$",
+        "outputs in $(-1, 1)$; hidden layers of older networks",
     ),
     "relu": ActivationFacts(
         "ReLU",
@@ -71,7 +71,7 @@ FACTS: dict[str, ActivationFacts] = {
         "GELU",
         r"$x\,\Phi(x)$",
         None,  # measured: see facts_rows
-        "transformers (BERT, GPT)",
+        "large networks for text",
     ),
 }
 

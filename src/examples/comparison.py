@@ -6,10 +6,9 @@ optimiser and the same number of epochs. One run says little: which seed we happ
 to pick can matter more than which activation we chose. So we train a thousand
 copies per activation and compare the *distributions* of their final losses.
 
-A run *converged* if its final loss is below a tenth of the loss of the best
-straight line through the same data (:func:`examples.collapse.best_line_loss`): it
-found a curve at least ten times better than any line can be. A run is *no better
-than a line* if its final loss is at least 90% of the best line's.
+Each run's outcome (*fits*, *in between*, *straight line*, *diverged*) is the one
+of :func:`examples.outcomes.classify_runs`, against the best straight line through
+that run's own data (:func:`line_losses`).
 """
 
 from __future__ import annotations
@@ -26,12 +25,7 @@ from examples.activations import FACTS
 from examples.collapse import best_line_loss
 from examples.data import noisy_parabola
 from examples.ensemble import EnsembleHistory, train_ensemble
-
-#: Converged: final loss below this fraction of the best straight line's loss.
-CONVERGED_RATIO = 0.1
-
-#: No better than a line: final loss at least this fraction of the best line's loss.
-LINE_RATIO = 0.9
+from examples.outcomes import FIT_BELOW, count_outcomes
 
 
 def noisy_targets(
@@ -74,36 +68,6 @@ def _relative(final_loss: np.ndarray, line_loss: np.ndarray | float) -> np.ndarr
     if np.any(line <= 0):
         raise ValueError("line_loss must be greater than 0 (data not on a line)")
     return final / line
-
-
-def converged(
-    final_loss: np.ndarray,
-    line_loss: np.ndarray | float,
-    ratio: float = CONVERGED_RATIO,
-) -> np.ndarray:
-    """Whether each run's final loss is below ``ratio`` times the best line's.
-
-    A diverged run (NaN) did not converge.
-
-    >>> converged(np.array([1.0, 9.0, np.nan]), 78.0).tolist()
-    [True, False, False]
-    """
-    ratio = _validate.positive_number("ratio", ratio)
-    return np.nan_to_num(_relative(final_loss, line_loss), nan=np.inf) < ratio
-
-
-def no_better_than_line(
-    final_loss: np.ndarray, line_loss: np.ndarray | float, ratio: float = LINE_RATIO
-) -> np.ndarray:
-    """Whether each run's final loss is at least ``ratio`` times the best line's.
-
-    A diverged run (NaN) is not counted here.
-
-    >>> no_better_than_line(np.array([1.0, 78.6, np.nan]), 78.0).tolist()
-    [False, True, False]
-    """
-    ratio = _validate.positive_number("ratio", ratio)
-    return np.nan_to_num(_relative(final_loss, line_loss), nan=-np.inf) >= ratio
 
 
 def compare_activations(
@@ -156,47 +120,106 @@ class Summary:
     so a configuration that diverges often cannot look good by dropping its
     failures; each is the loss of an actual run (numpy's ``inverted_cdf``
     quantile: of 1,000 runs, the median is the 500th smallest), never an average
-    of two. ``converged`` and ``diverged`` are fractions of all runs.
+    of two. ``fits``, ``straight_line`` and ``diverged`` are the fractions of all
+    runs with that outcome (:func:`examples.outcomes.classify_runs`).
     """
 
     q1: float
     median: float
     q3: float
-    converged: float
-    no_better_than_line: float
+    fits: float
+    straight_line: float
     diverged: float
     runs: int
+
+
+def quartiles(loss: np.ndarray) -> tuple[float, float, float]:
+    """The lower quartile, the median and the upper quartile of ``loss``.
+
+    A quarter of the runs lie at or below the lower quartile and a quarter at or
+    above the upper one; between them lies the middle half. A diverged run (NaN)
+    counts as an infinite loss, and each quartile is the loss of an actual run.
+
+    >>> quartiles(np.array([4.0, 1.0, 3.0, 2.0, np.nan]))
+    (2.0, 3.0, 4.0)
+    """
+    ranked = np.nan_to_num(np.asarray(loss, dtype=np.float64), nan=np.inf)
+    if ranked.ndim != 1 or ranked.size == 0:
+        raise ValueError("loss must be a non-empty 1-D array")
+    q1, median, q3 = (
+        float(np.quantile(ranked, q, method="inverted_cdf")) for q in (0.25, 0.5, 0.75)
+    )
+    return q1, median, q3
+
+
+def share_lower(loss_a: np.ndarray, loss_b: np.ndarray) -> float:
+    """The fraction of seeds on which run ``a`` ends with a lower loss than run ``b``.
+
+    ``loss_a[k]`` and ``loss_b[k]`` are two runs from the same seed (the same
+    initial weights); a diverged run (NaN) is never lower.
+
+    >>> share_lower(np.array([1.0, 5.0, np.nan, 2.0]), np.array([2.0, 4.0, 1.0, np.nan]))
+    0.5
+    """
+    a = np.nan_to_num(np.asarray(loss_a, dtype=np.float64), nan=np.inf)
+    b = np.nan_to_num(np.asarray(loss_b, dtype=np.float64), nan=np.inf)
+    if a.shape != b.shape or a.ndim != 1 or a.size == 0:
+        raise ValueError(
+            f"loss_a and loss_b must be 1-D of one shape, got {a.shape}, {b.shape}"
+        )
+    return float(np.mean(a < b))
+
+
+def held_out_losses(
+    history: EnsembleHistory,
+    X_held: Sequence[float] | np.ndarray,
+    y_held: Sequence[float] | np.ndarray,
+) -> np.ndarray:
+    """Each trained copy's mean squared error on held-out data, shape ``(K,)``.
+
+    A diverged copy gets NaN.
+
+    >>> from examples.data import parabola
+    >>> X, y = parabola()
+    >>> runs = train_ensemble(X, y, sizes=(1, 3, 1), activations="relu",
+    ...                       seeds=range(2), lr=1e-3, num_epochs=2)
+    >>> held_out_losses(runs, X, y).shape
+    (2,)
+    """
+    X_arr, y_arr = _validate.data_pair(X_held, y_held)
+    with np.errstate(invalid="ignore", over="ignore"):
+        loss = np.mean((history.predict(X_arr) - y_arr) ** 2, axis=1)
+    loss[history.diverged_at >= 0] = np.nan
+    return loss
 
 
 def summarize(final_loss: np.ndarray, line_loss: np.ndarray | float) -> Summary:
     """Quartiles and fractions of ``final_loss`` (one entry per run).
 
     >>> s = summarize(np.array([1.0, 2.0, 3.0, 80.0, np.nan]), 78.0)
-    >>> s.median, s.converged, s.no_better_than_line, s.diverged
+    >>> s.median, s.fits, s.straight_line, s.diverged
     (3.0, 0.6, 0.2, 0.2)
     """
     final = np.asarray(final_loss, dtype=np.float64)
     if final.ndim != 1 or final.size == 0:
         raise ValueError("final_loss must be a non-empty 1-D array")
-    ranked = np.nan_to_num(final, nan=np.inf)
-    q1, median, q3 = (
-        float(np.quantile(ranked, q, method="inverted_cdf")) for q in (0.25, 0.5, 0.75)
-    )
+    q1, median, q3 = quartiles(final)
+    counts = count_outcomes(final, line_loss)
     return Summary(
         q1=q1,
         median=median,
         q3=q3,
-        converged=float(converged(final, line_loss).mean()),
-        no_better_than_line=float(no_better_than_line(final, line_loss).mean()),
-        diverged=float(np.isnan(final).mean()),
-        runs=int(final.size),
+        fits=counts.share("fits"),
+        straight_line=counts.share("straight line"),
+        diverged=counts.share("diverged"),
+        runs=counts.total,
     )
 
 
 def summary_rows(
     results: dict[str, EnsembleHistory], line_loss: np.ndarray | float
 ) -> list[tuple[str, str, str, str, str, str]]:
-    """Table rows: activation, median, quartiles, converged, line-like, diverged."""
+    """Table rows: activation, median, quartiles, fits, straight line, diverged."""
     rows = []
     for name, history in results.items():
         s = summarize(history.final_loss, line_loss)
@@ -205,21 +228,35 @@ def summary_rows(
                 FACTS[name].label,
                 f"{s.median:.3g}",
                 f"{s.q1:.3g} to {s.q3:.3g}",
-                f"{100 * s.converged:.1f}%",
-                f"{100 * s.no_better_than_line:.1f}%",
+                f"{100 * s.fits:.1f}%",
+                f"{100 * s.straight_line:.1f}%",
                 f"{100 * s.diverged:.1f}%",
             )
         )
     return rows
 
 
+def held_out_rows(
+    losses: dict[str, np.ndarray],
+) -> list[tuple[str, str, str]]:
+    """Table rows: activation, median held-out loss, its quartiles, best first."""
+    rows = []
+    for name, loss in sorted(losses.items(), key=lambda item: quartiles(item[1])[1]):
+        q1, median, q3 = quartiles(loss)
+        rows.append((FACTS[name].label, f"{median:.3g}", f"{q1:.3g} to {q3:.3g}"))
+    return rows
+
+
+#: Column titles for :func:`held_out_rows`.
+HELD_OUT_HEADERS = ("activation", "median held-out loss", "middle half (quartiles)")
+
 #: Column titles for :func:`summary_rows`.
 SUMMARY_HEADERS = (
     "activation",
     "median loss",
     "middle half (quartiles)",
-    "converged",
-    "no better than a line",
+    "fits",
+    "straight line",
     "diverged",
 )
 
@@ -234,7 +271,7 @@ def plot_final_loss_ecdf(
     max_ratio: float | None = 10.0,
 ) -> Axes:
     """For each activation, the fraction of runs whose final loss is at most r times
-    the best line's, against r (log scale); the convergence threshold is marked.
+    the best line's, against r (log scale); the threshold of *fits* is marked.
 
     The axis stops at ``max_ratio`` (None: at the largest ratio); a curve that ends
     below 1 at the right edge has runs beyond it. Diverged runs never count.
@@ -253,7 +290,7 @@ def plot_final_loss_ecdf(
             linestyle=_STYLES[i % len(_STYLES)],
             label=FACTS[name].label,
         )
-    ax.axvline(CONVERGED_RATIO, color="black", linewidth=0.8, linestyle=":")
+    ax.axvline(FIT_BELOW, color="black", linewidth=0.8, linestyle=":")
     ax.set_xscale("log")
     if max_ratio is not None:
         ax.set_xlim(None, _validate.positive_number("max_ratio", max_ratio))

@@ -23,6 +23,7 @@ from torch import nn
 from examples import _validate
 from examples.ensemble import EnsembleHistory, EnsembleTrainer
 from examples.plotting import PALETTE
+from examples.training import mean_squared_error
 
 
 def noisy_squares(
@@ -209,16 +210,63 @@ def train_with_held_out(
     return HeldOutHistory(epochs, train_loss, held_out_loss, snapshot, best)
 
 
+@dataclass(frozen=True)
+class EarlyStopping:
+    """Early stopping with three data sets, for one copy.
+
+    ``epochs`` is chosen where the validation loss is lowest; ``validation_loss``
+    is that lowest loss, so it is optimistic: it was picked for being low. The
+    test set played no part in the choice, and ``test_loss`` (the early-stopped
+    network) and ``final_test_loss`` (the network after all epochs) are honest
+    estimates of the loss on new data.
+    """
+
+    epochs: int
+    validation_loss: float
+    test_loss: float
+    final_test_loss: float
+
+
+def early_stopping(
+    history: HeldOutHistory,
+    X_test: Sequence[float] | np.ndarray,
+    y_test: Sequence[float] | np.ndarray,
+    k: int = 0,
+) -> EarlyStopping:
+    """Stop copy ``k`` where its validation loss (the held-out loss of
+    :func:`train_with_held_out`) is lowest; report on the test set.
+    """
+    X_test, y_test = _validate.data_pair(X_test, y_test)
+    best = history.best_model(k)  # checks k
+    i = int(np.argmin(history.held_out_loss[:, k]))
+    final = history.final.predict(X_test)[k]
+    return EarlyStopping(
+        epochs=int(history.epochs[i]),
+        validation_loss=float(history.held_out_loss[i, k]),
+        test_loss=mean_squared_error(best, X_test, y_test),
+        final_test_loss=float(np.mean((final - y_test) ** 2)),
+    )
+
+
 def plot_train_and_held_out(
-    history: HeldOutHistory, k: int = 0, ax: Axes | None = None
+    history: HeldOutHistory,
+    k: int = 0,
+    ax: Axes | None = None,
+    held_out: str = "held-out",
 ) -> Axes:
-    """Copy ``k``'s training and held-out loss per epoch, log-log, best epoch marked."""
+    """Copy ``k``'s training and held-out loss per epoch, log-log, best epoch marked.
+
+    ``held_out`` names the held-out set in the legend ("validation" when it is
+    the set that chooses the epoch)."""
     k = _validate.non_negative_int("k", k)
     ax = ax if ax is not None else plt.gca()
     epochs = history.epochs
     ax.plot(epochs, history.train_loss[:, k], color=PALETTE[0], label="training loss")
     ax.plot(
-        epochs, history.held_out_loss[:, k], color=PALETTE[1], label="held-out loss"
+        epochs,
+        history.held_out_loss[:, k],
+        color=PALETTE[1],
+        label=f"{held_out} loss",
     )
     best = int(history.best_epochs[k])
     ax.axvline(
@@ -226,7 +274,7 @@ def plot_train_and_held_out(
         color=PALETTE[2],
         linestyle="--",
         linewidth=1.2,
-        label=f"lowest held-out loss ({best} epochs)",
+        label=f"lowest {held_out} loss ({best} epochs)",
     )
     ax.set_xscale("log")
     ax.set_yscale("log")

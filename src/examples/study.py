@@ -1,4 +1,4 @@
-"""How often does a network converge? Train many seeds at once and count.
+"""How often does training fit? Train many seeds at once and count the outcomes.
 
 Run ``python -m examples.study --help`` for the options. For example::
 
@@ -7,16 +7,17 @@ Run ``python -m examples.study --help`` for the options. For example::
 
 trains 5,000 copies of a 1-2-1 sigmoid network on the parabola (seeds 0 to 4999),
 writes one CSV row per seed, draws a histogram of the final losses and prints a
-summary. Each copy's final loss is classified by :func:`outcomes`:
+summary. Each copy's outcome is the book's one definition,
+:func:`examples.outcomes.classify_runs`, against the loss of the best straight line
+through the data (chapter 4):
 
-- ``converged``: the final loss is at most ``threshold`` times the variance of y
-  (the loss of always predicting the mean of y), that is R^2 >= 1 - threshold;
-- ``straight``: not converged, and the predictions at the training inputs lie on a
-  straight line: their mean squared distance from their own least-squares line is
-  at most 1% of the variance of y (the source's "if you get a straight line, the
-  network didn't converge");
-- ``other``: not converged and not straight (for instance still learning);
+- ``fits``: the final loss is below ``--threshold`` (0.1) times the best line's;
+- ``straight line``: the final loss is at least 0.9 times the best line's;
+- ``in between``: neither;
 - ``diverged``: the loss stopped being finite (see ``diverged_at``).
+
+On the ``line`` target the best line's loss is 0: a straight line is the answer,
+and every copy that did not diverge counts as ``straight line``.
 """
 
 from __future__ import annotations
@@ -32,12 +33,11 @@ import numpy as np
 
 from examples import _validate
 from examples.data import line_data, noisy_parabola, parabola
+from examples.outcomes import FIT_BELOW, LINE_ABOVE, OUTCOMES, classify_runs
 
 # torch and matplotlib take seconds to import: the command line imports them only
 # once the cheap argument checks have passed, so a typo fails at once.
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-
     from examples.ensemble import EnsembleHistory
 
 #: The data sets the command line trains on, by name: a short description each.
@@ -47,14 +47,7 @@ TARGETS = {
     "line": "x = 1..6, y = 3x (examples.data.line_data)",
 }
 
-#: Outcomes in the order the summary lists them.
-OUTCOMES = ("converged", "straight", "other", "diverged")
-
-#: A copy is "straight" when its predictions are within this fraction of var(y)
-#: (in mean squared distance) of a straight line.
-STRAIGHT_TOLERANCE = 0.01
-
-CSV_COLUMNS = ("seed", "final_loss", "diverged_at", "converged", "outcome")
+CSV_COLUMNS = ("seed", "final_loss", "diverged_at", "fits", "outcome")
 
 
 def target_data(name: str, data_seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -77,31 +70,24 @@ def outcomes(
     history: EnsembleHistory,
     X: Sequence[float] | np.ndarray,
     y: Sequence[float] | np.ndarray,
-    threshold: float,
+    fit_below: float = FIT_BELOW,
 ) -> np.ndarray:
-    """Each copy's outcome, one of :data:`OUTCOMES` (see the module's docstring).
+    """Each copy's outcome, one of :data:`examples.outcomes.OUTCOMES`.
+
+    :func:`examples.outcomes.classify_runs` of the final losses against the best
+    straight line's loss on ``(X, y)``.
 
     >>> from examples.ensemble import train_ensemble
     >>> X, y = parabola()
     >>> history = train_ensemble(X, y, sizes=(1, 2, 1), activations="sigmoid",
     ...                          seeds=[0], lr=0.001, num_epochs=1)
-    >>> outcomes(history, X, y, threshold=0.25).tolist()
-    ['straight']
+    >>> outcomes(history, X, y).tolist()
+    ['straight line']
     """
-    X_arr, y_arr = _validate.data_pair(X, y)
-    threshold = _validate.positive_number("threshold", threshold)
-    variance = float(np.var(y_arr))
-    final = history.final_loss
-    result = np.full(len(final), "other", dtype=object)
-    with np.errstate(invalid="ignore", over="ignore"):
-        predictions = history.predict(X_arr)  # (K, n)
-        line_basis = np.stack([X_arr, np.ones_like(X_arr)], axis=1)
-        coef, *_ = np.linalg.lstsq(line_basis, np.nan_to_num(predictions).T, rcond=None)
-        off_line = np.mean((line_basis @ coef - predictions.T) ** 2, axis=0)
-    result[off_line <= STRAIGHT_TOLERANCE * variance] = "straight"
-    result[final <= threshold * variance] = "converged"
-    result[history.diverged_at >= 0] = "diverged"
-    return result.astype(str)
+    from examples.convergence import straight_line_loss
+
+    line_loss = straight_line_loss(X, y)
+    return classify_runs(history.final_loss, line_loss, fit_below=fit_below)
 
 
 def summary(
@@ -124,37 +110,6 @@ def summary(
         else []
     )
     return counts, quantiles
-
-
-def plot_final_losses(
-    final_loss: np.ndarray,
-    threshold_loss: float | None = None,
-    ax: Axes | None = None,
-) -> Axes:
-    """A histogram of the finite final losses on a log scale, optionally with the
-    convergence threshold drawn as a vertical line."""
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import NullFormatter
-
-    if ax is None:
-        ax = Figure().subplots()
-    finite = np.asarray(final_loss, dtype=np.float64)
-    finite = finite[np.isfinite(finite)]
-    positive = finite[finite > 0]
-    if len(positive):
-        low, high = positive.min(), positive.max()
-        if high <= low * 1.01:
-            low, high = low / 1.1, high * 1.1
-        bins = np.geomspace(low, high, 41)
-        ax.hist(np.clip(finite, low, None), bins=bins)
-        ax.set_xscale("log")
-        ax.xaxis.set_minor_formatter(NullFormatter())
-    if threshold_loss is not None:
-        ax.axvline(threshold_loss, color="black", linestyle="--", label="threshold")
-        ax.legend()
-    ax.set_xlabel("final mean loss (log scale)")
-    ax.set_ylabel("copies (seeds)")
-    return ax
 
 
 class _Parser(argparse.ArgumentParser):
@@ -212,17 +167,17 @@ def build_parser() -> argparse.ArgumentParser:
             "Train many seeds of a small fully connected network at once "
             "(examples.ensemble.train_ensemble: per-sample SGD with momentum, "
             "identical to examples.training.train_per_sample for each seed) and "
-            "report how often training converges."
+            "report how often training fits."
         ),
         epilog=(
-            "Outcomes: 'converged' when the final loss is at most THRESHOLD times "
-            "the variance of y (the loss of predicting the mean of y), i.e. "
-            "R^2 >= 1 - THRESHOLD; 'straight' when not converged and the "
-            "predictions at the training inputs lie on a straight line (within "
-            f"{STRAIGHT_TOLERANCE:g} x var(y) in mean squared distance); 'other' when "
-            "neither; 'diverged' when the loss stopped being finite. "
-            "Errors in the arguments end the program with status 2 before any "
-            "training."
+            "Outcomes (examples.outcomes, the book's chapter 4): 'fits' when the "
+            "final loss is below THRESHOLD times the loss of the best straight "
+            "line through the data; 'straight line' when it is at least "
+            f"{LINE_ABOVE:g} times that loss; 'in between' when neither; "
+            "'diverged' when the loss stopped being finite. On the line target "
+            "the best line's loss is 0, so every copy that does not diverge is "
+            "'straight line'. Errors in the arguments end the program with "
+            "status 2 before any training."
         ),
     )
     parser.add_argument(
@@ -292,9 +247,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--threshold",
         type=_positive_float,
-        default=0.25,
-        help="convergence criterion: a copy has converged when its final mean loss "
-        "is at most THRESHOLD x var(y) (default: 0.25, i.e. R^2 >= 0.75)",
+        default=FIT_BELOW,
+        help="a copy fits when its final mean loss is below THRESHOLD x the best "
+        f"straight line's loss; below {LINE_ABOVE:g} (default: {FIT_BELOW:g})",
     )
     parser.add_argument(
         "--out",
@@ -343,6 +298,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
             f"argument --activation: give one name or one per hidden layer "
             f"({len(args.hidden)}), got {len(args.activation)}"
         )
+    if not args.threshold < LINE_ABOVE:
+        parser.error(
+            f"argument --threshold: must be below {LINE_ABOVE:g}, the fraction "
+            f"from which a copy ends as a straight line, got {args.threshold:g}"
+        )
     if args.figure is not None and args.figure.suffix.lower() != ".png":
         parser.error(f"argument --figure: expected a .png path, got {args.figure}")
     for option, path in (("--out", args.out), ("--figure", args.figure)):
@@ -359,7 +319,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def write_csv(path: Path, history: EnsembleHistory, outcome: np.ndarray) -> None:
-    """One row per copy: seed, final_loss, diverged_at, converged, outcome."""
+    """One row per copy: seed, final_loss, diverged_at, fits, outcome."""
     with path.open("w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(CSV_COLUMNS)
@@ -370,16 +330,16 @@ def write_csv(path: Path, history: EnsembleHistory, outcome: np.ndarray) -> None
             outcome.tolist(),
             strict=True,
         ):
-            converged = "true" if result == "converged" else "false"
-            writer.writerow([seed, repr(loss), epoch, converged, result])
+            fits = "true" if result == "fits" else "false"
+            writer.writerow([seed, repr(loss), epoch, fits, result])
 
 
 def format_summary(
     counts: list[tuple[str, int, str]], quantiles: list[tuple[str, float]]
 ) -> str:
     """The two summary tables as aligned plain text."""
-    lines = [f"{'outcome':<10} {'copies':>7} {'share':>7}"]
-    lines += [f"{name:<10} {count:>7d} {share:>7}" for name, count, share in counts]
+    lines = [f"{'outcome':<13} {'copies':>7} {'share':>7}"]
+    lines += [f"{name:<13} {count:>7d} {share:>7}" for name, count, share in counts]
     if quantiles:
         lines += ["", "final mean loss of the copies that did not diverge:"]
         lines += ["  ".join(f"{label} {value:.4g}" for label, value in quantiles)]
@@ -394,6 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from matplotlib.figure import Figure
     from tqdm import tqdm
 
+    from examples.convergence import plot_final_losses, straight_line_loss
     from examples.ensemble import EnsembleTrainer
     from examples.plotting import BOOK_STYLE
 
@@ -426,15 +387,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             bar.update(step)
     history = trainer.history()
     outcome = outcomes(history, X, y, args.threshold)
+    line_loss = straight_line_loss(X, y)
 
     network = "-".join(map(str, sizes)) + " " + "/".join(activations)
     print(
         f"{args.target}: {network}, lr {args.lr:g}, momentum {args.momentum:g}, "
         f"{args.epochs} epochs, seeds {seeds[0]}..{seeds[-1]}"
     )
-    threshold_loss = args.threshold * float(np.var(y))
     print(
-        f"converged: final loss <= {args.threshold:g} x var(y) = {threshold_loss:.4g}"
+        f"best straight line's loss {line_loss:.4g}; fits: final loss below "
+        f"{args.threshold:g} x {line_loss:.4g} = {args.threshold * line_loss:.4g}; "
+        f"straight line: at least {LINE_ABOVE:g} x {line_loss:.4g} = "
+        f"{LINE_ABOVE * line_loss:.4g}"
     )
     print(format_summary(*summary(history, outcome)))
     if args.out is not None:
@@ -443,9 +407,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.figure is not None:
         with mpl.rc_context(BOOK_STYLE):
             figure = Figure(layout="constrained")
-            ax = plot_final_losses(
-                history.final_loss, threshold_loss, figure.subplots()
-            )
+            ax = figure.subplots()
+            if line_loss > 0 and np.any(history.final_loss > 0):
+                plot_final_losses(
+                    history.final_loss[history.final_loss > 0],
+                    line_loss,
+                    ax,
+                    fit_below=args.threshold,
+                )
             ax.set_title(f"{args.target}, {network}: {len(seeds)} seeds")
             figure.savefig(args.figure)
         print(f"wrote {args.figure}")

@@ -1,8 +1,12 @@
-"""Small tables the chapters display, built as Markdown text."""
+"""Small tables the chapters display, built as Markdown text, and results glued
+into the prose of a page."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields, is_dataclass
+
+import numpy as np
 
 
 def markdown_table(
@@ -27,3 +31,27 @@ def markdown_table(
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def glue_fields(prefix: str, result: object) -> dict[str, object]:
+    """Glue each field of the dataclass ``result`` as ``{prefix}_{field}`` (for
+    ``{glue:text}`` in the prose), in one call; return the names and values glued.
+
+    numpy scalars are glued as Python numbers, so the page prints ``4.2``, never
+    ``np.float64(4.2)``.
+    """
+    if not is_dataclass(result) or isinstance(result, type):
+        raise ValueError(f"result must be a dataclass instance, got {result!r}")
+    if not prefix.isidentifier():
+        raise ValueError(f"prefix must be a Python name, got {prefix!r}")
+    from myst_nb import glue
+
+    values = {}
+    for f in fields(result):
+        value = getattr(result, f.name)
+        values[f"{prefix}_{f.name}"] = (
+            value.item() if isinstance(value, np.generic) else value
+        )
+    for name, value in values.items():
+        glue(name, value, display=False)
+    return values

@@ -8,15 +8,11 @@ import numpy as np
 from torch import nn
 
 from examples import _validate
-from examples.convergence import (
-    OutcomeCounts,
-    classify_runs,
-    count_outcomes,
-    straight_line_loss,
-)
+from examples.convergence import straight_line_loss
 from examples.data import parabola
 from examples.ensemble import train_ensemble
 from examples.one_hidden_layer import unit_parameters
+from examples.outcomes import OutcomeCounts, classify_runs, count_outcomes
 from examples.training import predict
 
 #: The chapter's 1-2-1 set-up, and the three changes the first exercise tries.
