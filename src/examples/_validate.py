@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 import numpy as np
 
-
 #: The real number types a numeric argument may have (bool and complex are not).
 REAL = (int, float, np.integer, np.floating)
 
