@@ -104,12 +104,15 @@ def apply(name: str, x: Sequence[float] | np.ndarray | float) -> np.ndarray:
         return module(torch.from_numpy(x_arr.copy())).numpy()
 
 
-def derivative(name: str, x: Sequence[float] | np.ndarray | float) -> np.ndarray:
+def derivative(
+    name: str,
+    x: Sequence[float] | np.ndarray | float,
+) -> np.ndarray:
     """The derivative of the activation ``name`` at each ``x``, by autograd.
 
-    Each output depends only on its own input, so the gradient of the *sum* of the
-    outputs is the vector of the derivatives. At the kink ``x = 0`` PyTorch takes
-    the slope on the left for ReLU (0) and for Leaky ReLU (0.01).
+    Each output depends only on its own input, so the gradient of the *sum*
+    of the outputs is the vector of the derivatives. At the kink ``x = 0``
+    PyTorch takes the slope on the left for ReLU (0) and Leaky ReLU (0.01).
 
     >>> derivative("sigmoid", [0.0]).tolist()
     [0.25]

@@ -27,15 +27,15 @@ from examples.models import mlp
 
 
 def inactive_units(
-    source: EnsembleHistory | Sequence[nn.Sequential], X: Sequence[float] | np.ndarray
+    source: EnsembleHistory | Sequence[nn.Sequential],
+    X: Sequence[float] | np.ndarray,
 ) -> np.ndarray:
     """Which hidden units have ``z <= 0`` at every input of ``X``, per copy.
 
     ``source`` is a trained ensemble or a list of models (see
-    :func:`examples.hidden_units.preactivations`).
-
-    Returns a boolean array ``(K, units)``, the hidden layers' units side by side
-    (first hidden layer first). Copies that diverged count as having none.
+    :func:`examples.hidden_units.preactivations`). Returns a boolean array
+    ``(K, units)``, the hidden layers' units side by side (first hidden
+    layer first). Copies that diverged count as having none.
 
     >>> from examples.data import parabola
     >>> from examples.ensemble import train_ensemble

@@ -65,22 +65,32 @@ def layer_gradient_norms(
 ) -> np.ndarray:
     """The size of the gradient at each linear layer, input side first.
 
-    For each ``nn.Linear`` layer, the Euclidean norm of the derivative of the mean
-    squared error over ``(X, y)`` with respect to the layer's weight matrix: the
-    quantity the optimiser multiplies by the learning rate.
+    For each ``nn.Linear`` layer, the Euclidean norm of the derivative of
+    the mean squared error over ``(X, y)`` with respect to the layer's
+    weight matrix: the quantity the optimiser multiplies by the learning
+    rate.
 
     >>> from examples.data import parabola
     >>> X, y = parabola()
-    >>> layer_gradient_norms(mlp((1, 3, 1), "relu", seed=0), X, y).shape
+    >>> net = mlp((1, 3, 1), "relu", seed=0)
+    >>> layer_gradient_norms(net, X, y).shape
     (2,)
     """
+    X_t, y_t, weights = _check_gradient_args(model, X, y)
+    loss = ((model(X_t) - y_t) ** 2).mean()
+    grads = torch.autograd.grad(loss, weights)
+    return np.array([float(g.norm()) for g in grads])
+
+
+def _check_gradient_args(model, X, y):
+    """The data as tensors and the model's linear layers' weights, checked."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     X_t, y_t = as_tensors(X, y)
     weights = [m.weight for m in model.modules() if isinstance(m, nn.Linear)]
     if not weights:
         raise ValueError("model must contain at least one nn.Linear layer")
-    loss = ((model(X_t) - y_t) ** 2).mean()
-    grads = torch.autograd.grad(loss, weights)
-    return np.array([float(g.norm()) for g in grads])
+    return X_t, y_t, weights
 
 
 def gradient_norms(

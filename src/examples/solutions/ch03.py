@@ -21,8 +21,8 @@ def fit_through_origin(
     learned weight and the exact least-squares weight through the origin.
 
     Without a bias the mean squared error is a parabola in the weight
-    alone, lowest where its derivative ``mean(2 * (w * x - y) * x)`` is zero:
-    ``w = sum(x * y) / sum(x * x)``.
+    alone, lowest where its derivative ``mean(2 * (w * x - y) * x)`` is
+    zero: ``w = sum(x * y) / sum(x * x)``.
     """
     X_arr, y_arr = _check_data(X, y, seed)
     model = LinearModel(bias=False, seed=seed)
