@@ -220,3 +220,93 @@ def iteration_count(name: str, value: int, limit: int = MAX_ITERATIONS) -> int:
     ):
         raise ValueError(f"{name} must be an integer in [1, {limit}], got {value!r}")
     return int(value)
+
+
+def real_array(name: str, values: object, allow_nan: bool = False) -> np.ndarray:
+    """Return ``values`` (a number or an array of any shape) as a non-empty float64
+    array of real numbers, finite unless ``allow_nan`` (then NaN and infinity, a
+    diverged run's loss, are kept).
+
+    >>> real_array("x", 2.0)
+    array(2.)
+    >>> real_array("x", [1j])
+    Traceback (most recent call last):
+    ...
+    ValueError: x must hold real numbers: got complex numbers
+    """
+    if isinstance(values, (str, bytes, dict, set)) or values is None:
+        raise ValueError(
+            f"{name} must be a number or an array of numbers, got {values!r}"
+        )
+    try:
+        raw = np.asarray(
+            values.detach().cpu().numpy() if hasattr(values, "detach") else values
+        )
+        if raw.dtype.kind in "bcUSVM":
+            kind = {"b": "booleans", "c": "complex numbers"}.get(raw.dtype.kind)
+            raise TypeError(f"got {kind or raw.dtype}")
+        if raw.dtype.kind == "O" and any(
+            isinstance(v, (bool, complex, str, bytes, np.bool_, np.complexfloating))
+            or v is None
+            for v in raw.reshape(-1)
+        ):
+            raise TypeError("found a bool, complex number, string or None among them")
+        arr = np.asarray(raw, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError) as err:
+        raise ValueError(f"{name} must hold real numbers: {err}") from None
+    if arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty array, got {arr.shape}")
+    if not allow_nan and not np.isfinite(arr).all():
+        raise ValueError(f"{name} must hold only finite numbers")
+    return arr
+
+
+def final_and_line_losses(
+    final_loss: object, line_loss: object
+) -> tuple[np.ndarray, np.ndarray]:
+    """Check runs' final losses (NaN: diverged) against the best line's loss.
+
+    ``final_loss`` is a non-empty 1-D array; ``line_loss`` one positive finite
+    number or one per run. Returns both as float64 arrays of the same shape.
+
+    >>> final_and_line_losses([1.0, float("nan")], 78)
+    (array([ 1., nan]), array([78., 78.]))
+    >>> final_and_line_losses([1.0, 2.0], [])
+    Traceback (most recent call last):
+    ...
+    ValueError: line_loss must be a non-empty array, got (0,)
+    """
+    final = real_array("final_loss", final_loss, allow_nan=True)
+    if final.ndim != 1:
+        raise ValueError(f"final_loss must be one-dimensional, got shape {final.shape}")
+    line = real_array("line_loss", line_loss)
+    if line.ndim > 1 or line.size not in (1, final.size):
+        raise ValueError(
+            f"line_loss must be one number or one per run ({final.size}), "
+            f"got shape {line.shape}"
+        )
+    if np.any(line <= 0):
+        raise ValueError("line_loss must be greater than 0 (data not on a line)")
+    return final, np.broadcast_to(line.reshape(-1), final.shape)
+
+
+def seed_list(name: str, seeds: object) -> list[int]:
+    """Return ``seeds`` as a non-empty list of seeds (see :func:`seed`).
+
+    >>> seed_list("seeds", range(3))
+    [0, 1, 2]
+    """
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        raise ValueError(f"{name} must be a sequence of integers, got {seeds!r}")
+    if hasattr(seeds, "__len__") and len(seeds) > MAX_SEEDS:
+        raise ValueError(
+            f"{name} must hold at most {MAX_SEEDS} seeds, got {len(seeds)}"
+        )
+    values = list(seeds)
+    if not values:
+        raise ValueError(f"{name} must name at least one seed")
+    return [seed(name, value) for value in values]
+
+
+#: The most seeds (runs) one call may ask for.
+MAX_SEEDS = 10**6

@@ -77,6 +77,8 @@ FACTS: dict[str, ActivationFacts] = {
 
 
 def _check_name(name: str) -> str:
+    if not isinstance(name, str):
+        raise TypeError(f"name must be an activation's name (a str), got {name!r}")
     if name not in ACTIVATIONS:
         choices = ", ".join(sorted(ACTIVATIONS))
         raise ValueError(f"name must be one of {choices}; got {name!r}")
@@ -84,10 +86,7 @@ def _check_name(name: str) -> str:
 
 
 def _as_float64(x: Sequence[float] | np.ndarray | float) -> np.ndarray:
-    arr = np.asarray(x, dtype=np.float64)
-    if not np.isfinite(arr).all():
-        raise ValueError("x must hold only finite numbers")
-    return arr
+    return _validate.real_array("x", x)
 
 
 def apply(name: str, x: Sequence[float] | np.ndarray | float) -> np.ndarray:
@@ -219,7 +218,7 @@ def derivative_extremes(
     """
     if not hi > lo:
         raise ValueError(f"hi must be greater than lo, got lo={lo!r} and hi={hi!r}")
-    num = _validate.positive_int("num", num)
+    num = _validate.iteration_count("num", num, limit=10**7)
     grid = np.linspace(lo, hi, num)
     return extremes(derivative(name, grid), grid)
 
@@ -235,7 +234,7 @@ def value_extremes(
     """
     if not hi > lo:
         raise ValueError(f"hi must be greater than lo, got lo={lo!r} and hi={hi!r}")
-    num = _validate.positive_int("num", num)
+    num = _validate.iteration_count("num", num, limit=10**7)
     grid = np.linspace(lo, hi, num)
     return extremes(apply(name, grid), grid)
 

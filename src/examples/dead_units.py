@@ -113,7 +113,7 @@ def trace_inactive_units(
     ([0, 2, 4], (3, 3, 4))
     """
     X_arr = _validate.finite_vector("X", X)
-    num_epochs = _validate.positive_int("num_epochs", num_epochs)
+    num_epochs = _validate.iteration_count("num_epochs", num_epochs)
     every = _validate.positive_int("every", every)
     trainer = EnsembleTrainer(
         X_arr,

@@ -41,9 +41,9 @@ def deep_network(
     >>> sum(isinstance(m, nn.Linear) for m in net)
     4
     """
-    depth = _validate.positive_int("depth", depth)
-    width = _validate.positive_int("width", width)
-    seed = _validate.non_negative_int("seed", seed)
+    depth = _validate.iteration_count("depth", depth, limit=1000)
+    width = _validate.iteration_count("width", width, limit=10**4)
+    seed = _validate.seed("seed", seed)
     if init not in INITS:
         raise ValueError(f"init must be one of {', '.join(INITS)}; got {init!r}")
     model = mlp((1,) + (width,) * depth + (1,), activation, seed=seed)
@@ -110,10 +110,8 @@ def gradient_norms(
     >>> gradient_norms("tanh", X, y, depth=2, width=3, seeds=range(4)).shape
     (4, 3)
     """
-    seeds = list(seeds)
-    if not seeds:
-        raise ValueError("seeds must name at least one seed")
-    return np.stack(
+    seeds = _validate.seed_list("seeds", seeds)
+    norms = np.stack(
         [
             layer_gradient_norms(
                 deep_network(activation, depth=depth, width=width, seed=s, init=init),
@@ -123,6 +121,11 @@ def gradient_norms(
             for s in seeds
         ]
     )
+    if not np.isfinite(norms).all():
+        raise ValueError(
+            "X and y: the gradient is not finite in float32; scale the data down"
+        )
+    return norms
 
 
 def shrink_factor(norms: np.ndarray) -> float:

@@ -55,12 +55,24 @@ def new_linear(
     ``nn.Linear(...)`` would draw its initial values from the global generator;
     ``skip_init`` builds the layer without drawing, and :func:`init_linear_` draws.
     """
+    for name, value in (("in_features", in_features), ("out_features", out_features)):
+        _validate.iteration_count(name, value, limit=MAX_PARAMETERS)
+    if in_features * out_features > MAX_PARAMETERS:
+        raise ValueError(
+            f"in_features * out_features must be at most {MAX_PARAMETERS}, "
+            f"got {in_features} * {out_features}"
+        )
     layer = torch.nn.utils.skip_init(nn.Linear, in_features, out_features, bias=bias)
     return init_linear_(layer, generator)
 
 
 def init_linear_(layer: nn.Linear, generator: torch.Generator) -> nn.Linear:
     """Draw ``layer``'s parameters as PyTorch's default does, from ``generator``."""
+    if not isinstance(generator, torch.Generator):
+        raise TypeError(
+            f"generator must be a torch.Generator (the global one is never used), "
+            f"got {generator!r}"
+        )
     bound = 1.0 / math.sqrt(layer.in_features)
     with torch.no_grad():
         nn.init.uniform_(layer.weight, -bound, bound, generator=generator)

@@ -49,7 +49,7 @@ def noisy_squares(
     """
     X_arr = _validate.finite_vector("X", X)
     noise = _validate.non_negative_number("noise", noise)
-    seed = _validate.non_negative_int("seed", seed)
+    seed = _validate.seed("seed", seed)
     e = np.random.default_rng(seed).normal(0.0, noise, size=len(X_arr))
     return (X_arr + e) ** 2 if inside else X_arr**2 + e
 

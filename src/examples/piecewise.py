@@ -150,7 +150,7 @@ def interpolation_error(
     >>> round(interpolation_error(np.square, 10), 4)  # h = 1: h**2 / 4
     0.25
     """
-    num_units = _validate.positive_int("num_units", num_units)
+    num_units = _validate.iteration_count("num_units", num_units, limit=10**5)
     if not hi > lo:
         raise ValueError(f"hi must be greater than lo, got lo={lo!r} and hi={hi!r}")
     knots = np.linspace(lo, hi, num_units + 1)

@@ -58,7 +58,7 @@ def per_sample_sgd_line(
     b = float(_validate.finite_vector("bias", [bias])[0])
     lr = _validate.positive_number("lr", lr)
     momentum = _validate.non_negative_number("momentum", momentum)
-    num_epochs = _validate.positive_int("num_epochs", num_epochs)
+    num_epochs = _validate.iteration_count("num_epochs", num_epochs)
     v_w = v_b = None
     weights = np.empty(num_epochs)
     biases = np.empty(num_epochs)
