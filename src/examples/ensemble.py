@@ -239,6 +239,19 @@ def _check_memory(sizes: Sequence[int], num_copies: int, n: int) -> None:
         )
 
 
+def estimated_seconds(
+    sizes: Sequence[int], num_copies: int, n: int, num_epochs: int
+) -> float:
+    """A pessimistic estimate of how long training takes on one core: per step
+    (one sample, every copy) about 30 microseconds of PyTorch's overhead per layer
+    plus 15 nanoseconds per parameter of each copy (measured on a 2-core laptop:
+    a 1-2-1 network with 1,000 copies takes 64 microseconds a step)."""
+    layers = len(sizes) - 1
+    params = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    per_step = 30e-6 * layers + 15e-9 * num_copies * params
+    return num_epochs * n * per_step
+
+
 def estimated_bytes(
     sizes: Sequence[int], num_copies: int, n: int, num_epochs: int = 0
 ) -> int:
