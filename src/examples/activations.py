@@ -216,11 +216,17 @@ def derivative_extremes(
     >>> round(derivative_extremes("sigmoid").max_value, 6)
     0.25
     """
-    if not hi > lo:
-        raise ValueError(f"hi must be greater than lo, got lo={lo!r} and hi={hi!r}")
+    _check_range(lo, hi)
     num = _validate.iteration_count("num", num, limit=10**7)
     grid = np.linspace(lo, hi, num)
     return extremes(derivative(name, grid), grid)
+
+
+def _check_range(lo: float, hi: float) -> None:
+    _validate.finite_number("lo", lo)
+    _validate.finite_number("hi", hi)
+    if not hi > lo:
+        raise ValueError(f"hi must be greater than lo, got lo={lo!r} and hi={hi!r}")
 
 
 def value_extremes(
@@ -232,8 +238,7 @@ def value_extremes(
     >>> round(e.min_value, 4), round(e.argmin, 3)
     (-0.17, -0.752)
     """
-    if not hi > lo:
-        raise ValueError(f"hi must be greater than lo, got lo={lo!r} and hi={hi!r}")
+    _check_range(lo, hi)
     num = _validate.iteration_count("num", num, limit=10**7)
     grid = np.linspace(lo, hi, num)
     return extremes(apply(name, grid), grid)

@@ -26,7 +26,7 @@ from examples.activations import FACTS
 from examples.collapse import best_line_loss
 from examples.data import noisy_parabola
 from examples.ensemble import EnsembleHistory, train_ensemble
-from examples.models import _check_mlp
+from examples.models import ACTIVATIONS, _check_mlp
 
 #: Converged: final loss below this fraction of the best straight line's loss.
 CONVERGED_RATIO = 0.1
@@ -134,6 +134,11 @@ def compare_activations(
     if not names:
         raise ValueError("names must list at least one activation")
     for name in names:
+        if not isinstance(name, str) or name not in ACTIVATIONS:
+            raise ValueError(
+                f"names must hold activation names ({', '.join(sorted(ACTIVATIONS))})"
+                f", got {name!r}"
+            )
         _check_mlp(sizes, name, 0)
     _validate.iteration_count("num_epochs", num_epochs)
     return {

@@ -20,7 +20,7 @@ from matplotlib.axes import Axes
 from torch import nn
 
 from examples import _validate
-from examples.models import mlp
+from examples.models import ACTIVATIONS, mlp
 from examples.training import as_tensors
 
 #: How a deep network's weights are drawn: PyTorch's default, or He et al. (2015).
@@ -41,6 +41,9 @@ def deep_network(
     >>> sum(isinstance(m, nn.Linear) for m in net)
     4
     """
+    if not isinstance(activation, str) or activation not in ACTIVATIONS:
+        choices = ", ".join(sorted(ACTIVATIONS))
+        raise ValueError(f"activation must be one of {choices}; got {activation!r}")
     depth = _validate.iteration_count("depth", depth, limit=1000)
     width = _validate.iteration_count("width", width, limit=10**4)
     seed = _validate.seed("seed", seed)

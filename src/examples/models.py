@@ -37,13 +37,11 @@ def activation(name: str) -> nn.Module:
     >>> activation("softsign")
     Traceback (most recent call last):
     ...
-    ValueError: activation must be one of gelu, identity, leaky_relu, relu, sigmoid, tanh; got 'softsign'
+    ValueError: activation name must be one of gelu, identity, leaky_relu, relu, sigmoid, tanh; got 'softsign'
     """
-    if not isinstance(name, str):
-        raise TypeError(f"activation must be a name (a str), got {name!r}")
-    if name not in ACTIVATIONS:
+    if not isinstance(name, str) or name not in ACTIVATIONS:
         choices = ", ".join(sorted(ACTIVATIONS))
-        raise ValueError(f"activation must be one of {choices}; got {name!r}")
+        raise ValueError(f"activation name must be one of {choices}; got {name!r}")
     return ACTIVATIONS[name]()
 
 
@@ -196,5 +194,6 @@ def _check_mlp(
         )
     for name in names:
         if name not in ACTIVATIONS:
-            activation(name)  # raises, naming the choices
+            choices = ", ".join(sorted(ACTIVATIONS))
+            raise ValueError(f"activations must be among {choices}; got {name!r}")
     return names

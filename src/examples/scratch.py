@@ -50,8 +50,8 @@ def _check_nudging(
     ``step_name`` is the name the caller gives its step; ``zero_x=True`` accepts
     ``x = 0`` (a loop that does not divide by ``x`` and is meant to show a failure).
     """
-    x = float(_validate.finite_vector("x", [x])[0])
-    y = float(_validate.finite_vector("y", [y])[0])
+    x = _validate.finite_number("x", x)
+    y = _validate.finite_number("y", y)
     if x == 0 and not zero_x:
         raise ValueError("x must not be 0: the prediction w * x would not depend on w")
     _validate.positive_number(step_name, step)

@@ -209,7 +209,7 @@ def predict(model: nn.Module, X: Sequence[float] | np.ndarray) -> np.ndarray:
     >>> predict(LinearModel(bias=False, seed=0), [0.0]).tolist()
     [0.0]
     """
-    X_arr = _validate.finite_vector("X", X)
+    X_arr = _validate.finite_vector("X", X, float32=True)
     with torch.no_grad():
         out = model(torch.tensor(X_arr, dtype=torch.float32).reshape(-1, 1))
     return out.reshape(-1).double().numpy()
