@@ -3,9 +3,10 @@
 :func:`examples.training.train_per_sample` spends most of each step on PyTorch's
 bookkeeping, not on arithmetic: a 1-2-1 network has seven numbers to update. Stacking
 K independent copies of the network along a new first dimension turns K small steps
-into one step on K-times-larger tensors, which costs about the same. Copy ``k`` is
-exactly ``mlp(sizes, activations, seed=seeds[k])`` trained by ``train_per_sample``
-(per-sample SGD with PyTorch's momentum, samples in order), up to float32 rounding.
+into one step on K-times-larger tensors, which costs about the same. Copy ``k``
+starts from exactly ``mlp(sizes, activations, seed=seeds[k])`` and takes the steps
+``train_per_sample`` takes (per-sample SGD with PyTorch's momentum, samples in
+order), computed with other kernels: see the last paragraph for what that means.
 
 The forward and backward passes are written out by hand (batched matrix products and
 the activations' own backward kernels), so each step is a fixed, short list of tensor
@@ -19,10 +20,13 @@ operations writing into preallocated buffers:
   :class:`torch.optim.SGD` performs on each parameter:
   ``buf.mul_(momentum).add_(grad)`` and ``param.add_(buf, alpha=-lr)``.
 
-Copies differ from ``train_per_sample`` only in the last bits: wider layers sum their
-products in another order, and with many copies PyTorch's vectorised kernels (for
-instance the sigmoid's) round some results differently from its scalar ones. (With a
-few copies of the 1-2-1 network, nothing differs at all.)
+Each step differs from ``train_per_sample``'s only in the last bits: wider layers sum
+their products in another order, and with many copies PyTorch's vectorised kernels
+(for instance the sigmoid's) round some results differently from its scalar ones.
+(With a few copies of the 1-2-1 network, nothing differs at all.) Over a long run
+such differences can grow until a copy and ``train_per_sample`` end in different
+places; each copy is still a valid run from the same start, so rates over many
+seeds agree (``tests/test_ensemble.py`` checks it over 200 seeds).
 """
 
 from __future__ import annotations

@@ -235,7 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Train many seeds of a small fully connected network at once "
             "(examples.ensemble.train_ensemble: per-sample SGD with momentum, "
-            "identical to examples.training.train_per_sample for each seed) and "
+            "the steps of examples.training.train_per_sample for each seed) and "
             "report how often training converges."
         ),
         epilog=(
