@@ -27,7 +27,7 @@ from examples.models import mlp
 
 
 def _one_hidden_layer(model: nn.Sequential) -> tuple[nn.Linear, nn.Module, nn.Linear]:
-    layers = list(model)
+    layers = list(model) if isinstance(model, nn.Sequential) else []
     if (
         len(layers) != 3
         or not isinstance(layers[0], nn.Linear)
@@ -56,7 +56,7 @@ def unit_contributions(
     True
     """
     hidden, act, output = _one_hidden_layer(model)
-    grid_arr = _validate.finite_vector("grid", grid)
+    grid_arr = _validate.finite_vector("grid", grid, float32=True)
     with torch.no_grad():
         x = torch.tensor(grid_arr, dtype=torch.float32).reshape(-1, 1)
         a = act(hidden(x))  # (n, H)
@@ -151,6 +151,11 @@ def interpolation_error(
     0.25
     """
     num_units = _validate.iteration_count("num_units", num_units, limit=10**5)
+    num_points = _validate.iteration_count("num_points", num_points, limit=10**7)
+    if not callable(f):
+        raise TypeError(f"f must be a function of an array, got {f!r}")
+    _validate.finite_number("lo", lo)
+    _validate.finite_number("hi", hi)
     if not hi > lo:
         raise ValueError(f"hi must be greater than lo, got lo={lo!r} and hi={hi!r}")
     knots = np.linspace(lo, hi, num_units + 1)
