@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 
 from examples import (
     activations,
+    animation,
     collapse,
     comparison,
     data,
@@ -348,6 +349,9 @@ CASES = [
     Case(collapse.collapse_to_line,
          lambda: {"model": models.mlp((1, 3, 1), "identity", seed=0)},
          {"model": "model"}),
+    Case(animation.frame_indices, lambda: {"num_items": 201, "num_frames": 8},
+         {"num_items": "count", "num_frames": "count"},
+         {"num_items": st.integers(1, 10**4), "num_frames": st.integers(1, 100)}),
     Case(ch01.compare_steps, lambda: {"steps": (0.05,), "max_iterations": 20},
          {"steps": "vector", "max_iterations": "count", "seed": "seed"},
          {"seed": SEEDS}),
