@@ -54,7 +54,7 @@ def test_every_activation_builds():
         ({"sizes": (1,)}, "sizes"),
         ({"sizes": (1, 0, 1)}, "sizes"),
         ({"activations": ["relu", "relu"]}, "activations"),
-        ({"activations": "swish"}, "activation"),
+        ({"activations": "swish"}, "activations"),
         ({"seed": -1}, "seed"),
     ],
 )

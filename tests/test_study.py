@@ -1,7 +1,9 @@
 """The study command line: its CSV against train_ensemble, and its usage errors."""
 
 import csv
+import errno
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from examples import study
 from examples.data import noisy_parabola, parabola
 from examples.ensemble import train_ensemble
 from examples.models import ACTIVATIONS
@@ -202,6 +205,51 @@ BAD = {
     "output is a folder": ["parabola", "--out", "."],
     "figure not png": ["parabola", "--figure", "losses.svg"],
     "figure in a missing folder": ["parabola", "--figure", "nowhere/losses.png"],
+    # issue 17, 13: the last seed would overflow int64
+    "seeds past 2**63 - 1": [
+        "parabola",
+        "--first-seed",
+        "9223372036854775807",
+        "--seeds",
+        "2",
+    ],  # fmt: skip
+    "first seed past 2**63 - 1": ["parabola", "--first-seed", str(2**64)],
+    # issue 17, 14: sizes that cannot fit are refused before anything is allocated
+    "a billion seeds": ["parabola", "--seeds", "1000000000"],
+    "a billion hidden units": ["parabola", "--hidden", "1000000000"],
+    "10**20 epochs": ["parabola", "--epochs", str(10**20)],
+    "over the memory limit even with --force": [
+        "parabola",
+        "--seeds",
+        "100000",
+        "--hidden",
+        "100",
+        "100",
+        "--force",
+    ],  # fmt: skip
+    "over the time estimate without --force": [
+        "parabola",
+        "--seeds",
+        "1000000",
+        "--epochs",
+        "100000",
+    ],  # fmt: skip
+    # issue 17, 16 and 17: outputs that cannot be written, or the same file twice
+    "output on a full device": ["parabola", "--out", "/dev/full"],
+    "out and figure the same file": [
+        "parabola",
+        "--out",
+        "same.png",
+        "--figure",
+        "same.png",
+    ],  # fmt: skip
+    "out and figure the same file by two names": [
+        "parabola",
+        "--out",
+        "same.png",
+        "--figure",
+        "./same.png",
+    ],  # fmt: skip
 }
 
 
@@ -240,3 +288,66 @@ def test_help_documents_every_option(capsys):
     # the activation names come from examples.models.ACTIVATIONS
     names = ", ".join(sorted(ACTIVATIONS))
     assert names in " ".join(help_text.split())
+
+
+def test_the_size_estimate_is_refused_unless_forced(tmp_path, monkeypatch, capsys):
+    """Over the soft limits a run needs --force; with it, the run goes ahead."""
+    monkeypatch.setattr(study, "SOFT_SECONDS", 0.0)
+    args = ["parabola", "--seeds", "2", "--epochs", "3", "--quiet"]
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "hours" in err and "--force" in err and len(err.splitlines()) == 1
+    assert main([*args, "--force"]) == 0
+    assert "converged" in capsys.readouterr().out
+
+
+def test_the_command_line_limits_are_the_library_limits():
+    """study keeps its own copies (to refuse sizes before importing torch)."""
+    from examples import ensemble, models
+
+    assert study.MAX_COPIES == ensemble.MAX_COPIES
+    assert study.MAX_PARAMETERS == models.MAX_PARAMETERS
+
+
+def test_ctrl_c_prints_one_line_and_leaves_no_file(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "examples.study", "parabola", "--seeds", "200",
+         "--epochs", "100000", "--out", "results.csv"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        # The progress bar's first characters on stderr: training has started.
+        assert process.stderr.read(1)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert err.replace("\r", "\n").splitlines()[-1] == (
+        "python -m examples.study: interrupted"
+    )
+    assert out == ""
+    assert list(tmp_path.iterdir()) == []  # no CSV, no partial file
+
+
+def test_a_write_error_after_training_is_one_line(tmp_path, monkeypatch, capsys):
+    def full_disk(path, history, outcome):
+        with study._replace_at_end(path) as f:
+            f.write("seed\n")
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(study, "write_csv", full_disk)
+    out = tmp_path / "results.csv"
+    args = ["parabola", "--seeds", "2", "--epochs", "2", "--quiet", "--out", str(out)]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"python -m examples.study: error: cannot write {out}: "
+        f"{os.strerror(errno.ENOSPC)}\n"
+    )
+    assert list(tmp_path.iterdir()) == []  # no CSV, no partial file

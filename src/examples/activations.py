@@ -77,6 +77,8 @@ FACTS: dict[str, ActivationFacts] = {
 
 
 def _check_name(name: str) -> str:
+    if not isinstance(name, str):
+        raise TypeError(f"name must be an activation's name (a str), got {name!r}")
     if name not in ACTIVATIONS:
         choices = ", ".join(sorted(ACTIVATIONS))
         raise ValueError(f"name must be one of {choices}; got {name!r}")
@@ -84,10 +86,7 @@ def _check_name(name: str) -> str:
 
 
 def _as_float64(x: Sequence[float] | np.ndarray | float) -> np.ndarray:
-    arr = np.asarray(x, dtype=np.float64)
-    if not np.isfinite(arr).all():
-        raise ValueError("x must hold only finite numbers")
-    return arr
+    return _validate.real_array("x", x)
 
 
 def apply(name: str, x: Sequence[float] | np.ndarray | float) -> np.ndarray:
@@ -104,12 +103,15 @@ def apply(name: str, x: Sequence[float] | np.ndarray | float) -> np.ndarray:
         return module(torch.from_numpy(x_arr.copy())).numpy()
 
 
-def derivative(name: str, x: Sequence[float] | np.ndarray | float) -> np.ndarray:
+def derivative(
+    name: str,
+    x: Sequence[float] | np.ndarray | float,
+) -> np.ndarray:
     """The derivative of the activation ``name`` at each ``x``, by autograd.
 
-    Each output depends only on its own input, so the gradient of the *sum* of the
-    outputs is the vector of the derivatives. At the kink ``x = 0`` PyTorch takes
-    the slope on the left for ReLU (0) and for Leaky ReLU (0.01).
+    Each output depends only on its own input, so the gradient of the *sum*
+    of the outputs is the vector of the derivatives. At the kink ``x = 0``
+    PyTorch takes the slope on the left for ReLU (0) and Leaky ReLU (0.01).
 
     >>> derivative("sigmoid", [0.0]).tolist()
     [0.25]
@@ -214,11 +216,17 @@ def derivative_extremes(
     >>> round(derivative_extremes("sigmoid").max_value, 6)
     0.25
     """
-    if not hi > lo:
-        raise ValueError(f"hi must be greater than lo, got lo={lo!r} and hi={hi!r}")
-    num = _validate.positive_int("num", num)
+    _check_range(lo, hi)
+    num = _validate.iteration_count("num", num, limit=10**7)
     grid = np.linspace(lo, hi, num)
     return extremes(derivative(name, grid), grid)
+
+
+def _check_range(lo: float, hi: float) -> None:
+    _validate.finite_number("lo", lo)
+    _validate.finite_number("hi", hi)
+    if not hi > lo:
+        raise ValueError(f"hi must be greater than lo, got lo={lo!r} and hi={hi!r}")
 
 
 def value_extremes(
@@ -230,9 +238,8 @@ def value_extremes(
     >>> round(e.min_value, 4), round(e.argmin, 3)
     (-0.17, -0.752)
     """
-    if not hi > lo:
-        raise ValueError(f"hi must be greater than lo, got lo={lo!r} and hi={hi!r}")
-    num = _validate.positive_int("num", num)
+    _check_range(lo, hi)
+    num = _validate.iteration_count("num", num, limit=10**7)
     grid = np.linspace(lo, hi, num)
     return extremes(apply(name, grid), grid)
 

@@ -112,7 +112,7 @@ def render_frames(
 
     ``colors`` is the size of the palette (2 to 256). The figure is left open.
     """
-    num_frames = _validate.positive_int("num_frames", num_frames)
+    num_frames = _validate.iteration_count("num_frames", num_frames, limit=10**5)
     colors = _validate.positive_int("colors", colors)
     if not 2 <= colors <= 256:
         raise ValueError(f"colors must be between 2 and 256, got {colors}")
@@ -173,8 +173,8 @@ def frame_indices(num_items: int, num_frames: int) -> list[int]:
     >>> frame_indices(4, 10)
     [0, 1, 2, 3]
     """
-    num_items = _validate.positive_int("num_items", num_items)
-    num_frames = _validate.positive_int("num_frames", num_frames)
+    num_items = _validate.iteration_count("num_items", num_items)
+    num_frames = _validate.iteration_count("num_frames", num_frames, limit=10**5)
     if num_frames >= num_items:
         return list(range(num_items))
     if num_frames == 1:

@@ -20,12 +20,23 @@ from examples.least_squares import least_squares_line
 
 
 def collapse_linear(model: nn.Sequential) -> tuple[np.ndarray, np.ndarray]:
-    """The single ``(W, b)`` a network of linear layers and identities computes.
+    """The single ``(W, b)`` a network of linear layers and identities is.
 
     Multiplies the layers out in float64, from the input side:
-    ``W <- W_l @ W`` and ``b <- W_l @ b + b_l``. Raises ValueError if the network
-    contains anything but ``nn.Linear`` and ``nn.Identity`` layers, since an
-    activation function is exactly what stops the collapse.
+    ``W <- W_l @ W`` and ``b <- W_l @ b + b_l``. An activation function is
+    exactly what stops the collapse, so any layer but ``nn.Linear`` and
+    ``nn.Identity`` is refused.
+    """
+    layers = _check_linear_network(model)
+    W, b = _float64(layers[0])
+    for layer in layers[1:]:
+        W_l, b_l = _float64(layer)
+        W, b = W_l @ W, W_l @ b + b_l
+    return W, b
+
+
+def _check_linear_network(model: nn.Sequential) -> list[nn.Linear]:
+    """Check :func:`collapse_linear`'s model; return its linear layers in order.
 
     >>> from examples.models import mlp
     >>> W, b = collapse_linear(mlp((1, 10, 10, 1), "identity", seed=0))
@@ -38,28 +49,26 @@ def collapse_linear(model: nn.Sequential) -> tuple[np.ndarray, np.ndarray]:
     """
     if not isinstance(model, nn.Sequential):
         raise ValueError(f"model must be an nn.Sequential, got {type(model).__name__}")
-    W: np.ndarray | None = None
-    b: np.ndarray | None = None
     for layer in model:
-        if isinstance(layer, nn.Identity):
-            continue
-        if not isinstance(layer, nn.Linear):
+        if not isinstance(layer, (nn.Linear, nn.Identity)):
             raise ValueError(
                 "model must contain only nn.Linear and nn.Identity layers; "
                 f"found {layer}"
             )
-        W_l = layer.weight.detach().double().numpy()
-        b_l = (
-            np.zeros(W_l.shape[0])
-            if layer.bias is None
-            else layer.bias.detach().double().numpy()
-        )
-        if W is None:
-            W, b = W_l.copy(), b_l.copy()
-        else:
-            W, b = W_l @ W, W_l @ b + b_l
-    if W is None:
+    layers = [layer for layer in model if isinstance(layer, nn.Linear)]
+    if not layers:
         raise ValueError("model must contain at least one nn.Linear layer")
+    return layers
+
+
+def _float64(layer: nn.Linear) -> tuple[np.ndarray, np.ndarray]:
+    """Copies of a linear layer's weight and bias (zeros if none) in float64."""
+    W = layer.weight.detach().double().numpy().copy()
+    b = (
+        np.zeros(W.shape[0])
+        if layer.bias is None
+        else layer.bias.detach().double().numpy().copy()
+    )
     return W, b
 
 

@@ -25,6 +25,7 @@ from examples.activations import FACTS
 from examples.collapse import best_line_loss
 from examples.data import noisy_parabola
 from examples.ensemble import EnsembleHistory, train_ensemble
+from examples.models import ACTIVATIONS, _check_mlp
 from examples.outcomes import FIT_BELOW, count_outcomes
 
 
@@ -40,9 +41,7 @@ def noisy_targets(
     >>> Y.shape, bool(np.array_equal(Y[1], noisy_parabola(seed=1)[1]))
     ((2, 11), True)
     """
-    seeds = list(seeds)
-    if not seeds:
-        raise ValueError("seeds must name at least one seed")
+    seeds = _validate.seed_list("seeds", seeds)
     rows = [noisy_parabola(start, stop, noise=noise, seed=int(s)) for s in seeds]
     return rows[0][0], np.stack([y for _, y in rows])
 
@@ -58,15 +57,14 @@ def line_losses(
     >>> line_losses([-1.0, 0.0, 1.0], [[1.0, 0.0, 1.0], [0.0, 1.0, 2.0]]).round(4)
     array([0.2222, 0.    ])
     """
-    Y_arr = np.atleast_2d(np.asarray(Y, dtype=np.float64))
+    Y_arr = np.atleast_2d(_validate.real_array("Y", Y))
+    if Y_arr.ndim != 2:
+        raise ValueError(f"Y must have shape (n,) or (K, n), got {Y_arr.shape}")
     return np.array([best_line_loss(X, row) for row in Y_arr])
 
 
 def _relative(final_loss: np.ndarray, line_loss: np.ndarray | float) -> np.ndarray:
-    final = np.asarray(final_loss, dtype=np.float64)
-    line = np.broadcast_to(np.asarray(line_loss, dtype=np.float64), final.shape)
-    if np.any(line <= 0):
-        raise ValueError("line_loss must be greater than 0 (data not on a line)")
+    final, line = _validate.final_and_line_losses(final_loss, line_loss)
     return final / line
 
 
@@ -94,9 +92,19 @@ def compare_activations(
     >>> list(runs), runs["tanh"].final_loss.shape
     (['relu', 'tanh'], (5,))
     """
+    if isinstance(names, str) or not isinstance(names, Sequence):
+        raise ValueError(f"names must be a list of activation names, got {names!r}")
     names = list(names)
     if not names:
         raise ValueError("names must list at least one activation")
+    for name in names:
+        if not isinstance(name, str) or name not in ACTIVATIONS:
+            raise ValueError(
+                f"names must hold activation names ({', '.join(sorted(ACTIVATIONS))})"
+                f", got {name!r}"
+            )
+        _check_mlp(sizes, name, 0)
+    _validate.iteration_count("num_epochs", num_epochs)
     return {
         name: train_ensemble(
             X,
@@ -200,9 +208,7 @@ def summarize(final_loss: np.ndarray, line_loss: np.ndarray | float) -> Summary:
     >>> s.median, s.fits, s.straight_line, s.diverged
     (3.0, 0.6, 0.2, 0.2)
     """
-    final = np.asarray(final_loss, dtype=np.float64)
-    if final.ndim != 1 or final.size == 0:
-        raise ValueError("final_loss must be a non-empty 1-D array")
+    final, _ = _validate.final_and_line_losses(final_loss, line_loss)
     q1, median, q3 = quartiles(final)
     counts = count_outcomes(final, line_loss)
     return Summary(

@@ -22,8 +22,9 @@ def linear_table(
     >>> linear_table()
     [(1.0, 3.0, 3.0), (3.0, 9.0, 3.0), (5.0, 15.0, 3.0)]
     """
+    weight = _validate.finite_number("weight", weight)
     rows = []
-    for x in _validate.finite_vector("xs", xs):
+    for x in _validate.finite_vector("xs", xs, float32=True):
         if x == 0:
             raise ValueError("xs must not contain 0: f(x) / x is undefined there")
         fx = weight * x
@@ -40,7 +41,8 @@ def line_data(weight: float = 3.0, n: int = 6) -> tuple[np.ndarray, np.ndarray]:
     >>> y
     array([ 3.,  6.,  9., 12., 15., 18.])
     """
-    n = _validate.positive_int("n", n)
+    n = _validate.iteration_count("n", n, limit=MAX_POINTS)
+    weight = _validate.finite_number("weight", weight)
     X = np.arange(1.0, n + 1.0)
     return X, weight * X
 
@@ -50,20 +52,30 @@ def noisy_line(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Points ``x = 0, 1, ..., n - 1`` on ``y = x`` plus Gaussian noise.
 
-    ``noise`` is the standard deviation of the noise; ``seed`` fixes its draw.
+    ``noise`` is the noise's standard deviation; ``seed`` fixes its draw.
 
     >>> X, y = noisy_line(n=3, seed=0)
     >>> X
     array([0., 1., 2.])
-    >>> bool(np.allclose(y - X, np.random.default_rng(0).normal(0.0, 1.0, 3)))
+    >>> eps = np.random.default_rng(0).normal(0.0, 1.0, 3)
+    >>> bool(np.allclose(y - X, eps))
     True
     """
-    n = _validate.positive_int("n", n)
-    noise = _validate.non_negative_number("noise", noise)
-    seed = _validate.non_negative_int("seed", seed)
+    _check_noise(n, noise, seed)
     rng = np.random.default_rng(seed)
     X = np.arange(float(n))
     return X, X + rng.normal(0.0, noise, size=n)
+
+
+#: The most points a data set of the book may have (it uses at most a few hundred).
+MAX_POINTS = 10**6
+
+
+def _check_noise(n: int, noise: float, seed: int) -> None:
+    """Check the size, noise level and seed of a noisy data set."""
+    _validate.iteration_count("n", n, limit=MAX_POINTS)
+    _validate.non_negative_number("noise", noise)
+    _validate.seed("seed", seed)
 
 
 def parabola(start: int = -5, stop: int = 5) -> tuple[np.ndarray, np.ndarray]:
@@ -73,6 +85,11 @@ def parabola(start: int = -5, stop: int = 5) -> tuple[np.ndarray, np.ndarray]:
     >>> X, y
     (array([-2., -1.,  0.,  1.,  2.]), array([4., 1., 0., 1., 4.]))
     """
+    for name, value in (("start", start), ("stop", stop)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name} must be an integer, got {value!r}")
+        if abs(value) > MAX_POINTS:
+            raise ValueError(f"{name} must be in [-{MAX_POINTS}, {MAX_POINTS}]")
     if stop < start:
         raise ValueError(
             f"stop must be >= start, got start={start!r} and stop={stop!r}"
@@ -95,6 +112,6 @@ def noisy_parabola(
     """
     X, _ = parabola(start, stop)
     noise = _validate.non_negative_number("noise", noise)
-    seed = _validate.non_negative_int("seed", seed)
+    seed = _validate.seed("seed", seed)
     rng = np.random.default_rng(seed)
     return X, (X + rng.normal(0.0, noise, size=len(X))) ** 2

@@ -27,15 +27,15 @@ from examples.models import mlp
 
 
 def inactive_units(
-    source: EnsembleHistory | Sequence[nn.Sequential], X: Sequence[float] | np.ndarray
+    source: EnsembleHistory | Sequence[nn.Sequential],
+    X: Sequence[float] | np.ndarray,
 ) -> np.ndarray:
     """Which hidden units have ``z <= 0`` at every input of ``X``, per copy.
 
     ``source`` is a trained ensemble or a list of models (see
-    :func:`examples.hidden_units.preactivations`).
-
-    Returns a boolean array ``(K, units)``, the hidden layers' units side by side
-    (first hidden layer first). Copies that diverged count as having none.
+    :func:`examples.hidden_units.preactivations`). Returns a boolean array
+    ``(K, units)``, the hidden layers' units side by side (first hidden
+    layer first). Copies that diverged count as having none.
 
     >>> from examples.data import parabola
     >>> from examples.ensemble import train_ensemble
@@ -113,7 +113,7 @@ def trace_inactive_units(
     ([0, 2, 4], (3, 3, 4))
     """
     X_arr = _validate.finite_vector("X", X)
-    num_epochs = _validate.positive_int("num_epochs", num_epochs)
+    num_epochs = _validate.iteration_count("num_epochs", num_epochs)
     every = _validate.positive_int("every", every)
     trainer = EnsembleTrainer(
         X_arr,

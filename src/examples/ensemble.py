@@ -3,9 +3,10 @@
 :func:`examples.training.train_per_sample` spends most of each step on PyTorch's
 bookkeeping, not on arithmetic: a 1-2-1 network has seven numbers to update. Stacking
 K independent copies of the network along a new first dimension turns K small steps
-into one step on K-times-larger tensors, which costs about the same. Copy ``k`` is
-exactly ``mlp(sizes, activations, seed=seeds[k])`` trained by ``train_per_sample``
-(per-sample SGD with PyTorch's momentum, samples in order), up to float32 rounding.
+into one step on K-times-larger tensors, which costs about the same. Copy ``k``
+starts from exactly ``mlp(sizes, activations, seed=seeds[k])`` and takes the steps
+``train_per_sample`` takes (per-sample SGD with PyTorch's momentum, samples in
+order), computed with other kernels: see the last paragraph for what that means.
 
 The forward and backward passes are written out by hand (batched matrix products and
 the activations' own backward kernels), so each step is a fixed, short list of tensor
@@ -19,10 +20,13 @@ operations writing into preallocated buffers:
   :class:`torch.optim.SGD` performs on each parameter:
   ``buf.mul_(momentum).add_(grad)`` and ``param.add_(buf, alpha=-lr)``.
 
-Copies differ from ``train_per_sample`` only in the last bits: wider layers sum their
-products in another order, and with many copies PyTorch's vectorised kernels (for
-instance the sigmoid's) round some results differently from its scalar ones. (With a
-few copies of the 1-2-1 network, nothing differs at all.)
+Each step differs from ``train_per_sample``'s only in the last bits: wider layers sum
+their products in another order, and with many copies PyTorch's vectorised kernels
+(for instance the sigmoid's) round some results differently from its scalar ones.
+(With a few copies of the 1-2-1 network, nothing differs at all.) Over a long run
+such differences can grow until a copy and ``train_per_sample`` end in different
+places; each copy is still a valid run from the same start, so rates over many
+seeds agree (``tests/test_ensemble.py`` checks it over 200 seeds).
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ import torch
 from torch import nn
 
 from examples import _validate
-from examples.models import activation, mlp
+from examples.models import _check_mlp, activation, mlp
 
 __all__ = ["EnsembleHistory", "EnsembleTrainer", "train_ensemble"]
 
@@ -173,19 +177,37 @@ def _one_thread() -> Iterator[None]:
         torch.set_num_threads(before)
 
 
+#: The most copies one ensemble may hold (the book trains at most a few thousand).
+MAX_COPIES = 10**6
+
+#: The most memory an ensemble may ask for, in bytes (this estimate is checked
+#: before anything is allocated).
+MAX_BYTES = 8 * 2**30
+
+
 def _check_seeds(seeds: Sequence[int] | np.ndarray) -> np.ndarray:
+    if isinstance(seeds, (str, bytes)) or seeds is None:
+        raise ValueError(f"seeds must be a sequence of integers, got {seeds!r}")
     try:
         arr = np.asarray(seeds)
-    except (TypeError, ValueError) as err:  # pragma: no cover - ragged input
+    except (TypeError, ValueError) as err:
         raise ValueError(f"seeds must be a sequence of integers: {err}") from None
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(
             f"seeds must be a non-empty 1-D sequence of integers, got shape {arr.shape}"
         )
+    if arr.size > MAX_COPIES:
+        raise ValueError(f"seeds must hold at most {MAX_COPIES} seeds, got {arr.size}")
+    if arr.dtype == object:  # Python ints too large for int64, or mixed types
+        for value in arr.tolist():
+            _validate.seed("seeds", value)
+        arr = arr.astype(np.int64)
     if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
         raise ValueError(f"seeds must hold integers, got dtype {arr.dtype}")
     if (arr < 0).any():
         raise ValueError(f"seeds must be integers >= 0, got {int(arr.min())}")
+    if arr.dtype == np.uint64 and (arr > _validate.MAX_SEED).any():
+        raise ValueError(f"seeds must be integers in [0, 2**63 - 1], got {arr.max()}")
     return arr.astype(np.int64)
 
 
@@ -193,23 +215,58 @@ def _check_targets(
     X: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray, num_copies: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """X as (n,) and y as (K, n): one shared target vector or one per copy."""
-    y_arr = np.asarray(y.detach().cpu().numpy() if hasattr(y, "detach") else y)
-    X_arr = _validate.finite_vector("X", X)
+    X_arr = _validate.finite_vector("X", X, float32=True)
+    try:
+        y_arr = np.asarray(y.detach().cpu().numpy() if hasattr(y, "detach") else y)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"y must be a sequence of numbers: {err}") from None
     if y_arr.ndim == 2 and y_arr.shape == (num_copies, len(X_arr)):
-        try:
-            y_arr = y_arr.astype(np.float64)
-        except (TypeError, ValueError) as err:
-            raise ValueError(f"y must hold numbers: {err}") from None
-        if not np.isfinite(y_arr).all():
-            raise ValueError("y must hold only finite numbers")
-        return X_arr, y_arr
+        rows = [_validate.finite_vector("y", row, float32=True) for row in y_arr]
+        return X_arr, np.stack(rows)
     if y_arr.ndim == 2 and 1 not in y_arr.shape:
         raise ValueError(
             f"y must have shape (n,) or (K, n) = ({num_copies}, {len(X_arr)}), "
             f"got {y_arr.shape}"
         )
-    X_arr, y_vec = _validate.data_pair(X_arr, y)
+    X_arr, y_vec = _validate.data_pair(X_arr, y, float32=True)
     return X_arr, np.broadcast_to(y_vec, (num_copies, len(y_vec)))
+
+
+def _check_memory(sizes: Sequence[int], num_copies: int, n: int) -> None:
+    """Refuse an ensemble whose float32 tensors would not fit in ``MAX_BYTES``."""
+    nbytes = estimated_bytes(sizes, num_copies, n)
+    if nbytes > MAX_BYTES:
+        raise ValueError(
+            f"seeds and sizes: {num_copies} copies of a {tuple(sizes)} network "
+            f"need about {nbytes / 2**30:.1f} GiB; the most allowed is "
+            f"{MAX_BYTES / 2**30:.0f} GiB"
+        )
+
+
+def estimated_seconds(
+    sizes: Sequence[int], num_copies: int, n: int, num_epochs: int
+) -> float:
+    """A pessimistic estimate of how long training takes on one core: per step
+    (one sample, every copy) about 30 microseconds of PyTorch's overhead per layer
+    plus 15 nanoseconds per parameter of each copy (measured on a 2-core laptop:
+    a 1-2-1 network with 1,000 copies takes 64 microseconds a step)."""
+    layers = len(sizes) - 1
+    params = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    per_step = 30e-6 * layers + 15e-9 * num_copies * params
+    return num_epochs * n * per_step
+
+
+def estimated_bytes(
+    sizes: Sequence[int], num_copies: int, n: int, num_epochs: int = 0
+) -> int:
+    """About how many bytes training ``num_copies`` copies of a ``sizes`` network
+    on ``n`` samples for ``num_epochs`` epochs holds in memory: parameters,
+    gradients and momentum (three each), activations, data and the loss history.
+    """
+    params = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    units = sum(sizes[1:-1])
+    per_copy = 4 * (3 * params + 3 * units + 2 * n + 8) + 12 * num_epochs
+    return num_copies * per_copy
 
 
 def _initial_parameters(
@@ -256,7 +313,19 @@ class EnsembleTrainer:
 
     Training ``a`` epochs and then ``b`` gives exactly what ``a + b`` at once gives,
     so a caller can train in chunks (to show progress) and read the
-    :meth:`history` at any point. Arguments as for :func:`train_ensemble`.
+    :meth:`history` at any point. Arguments as for :func:`train_ensemble`;
+    ``y`` is one target vector for every copy, or a ``(K, n)`` array with one
+    per copy, and ``sizes`` must start and end with 1. A copy whose loss stops
+    being finite has NaN loss from that epoch on.
+
+    >>> from examples.data import parabola
+    >>> X, y = parabola()
+    >>> history = train_ensemble(X, y, sizes=(1, 2, 1), activations="sigmoid",
+    ...                          seeds=range(3), lr=0.001, num_epochs=5, momentum=0.1)
+    >>> history.loss.shape, history.final_loss.shape, history.predict(X).shape
+    ((5, 3), (3,), (3, 11))
+    >>> history.diverged_at.tolist()
+    [-1, -1, -1]
     """
 
     def __init__(
@@ -277,7 +346,8 @@ class EnsembleTrainer:
         self.momentum = _validate.non_negative_number("momentum", momentum)
         if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
             raise ValueError(f"sizes must be a sequence of widths, got {sizes!r}")
-        mlp(sizes, activations, seed=0)  # the model's own checks of both arguments
+        _check_mlp(sizes, activations, 0)  # the model's own checks of both
+        _check_memory(sizes, num_copies, len(X_arr))
         self.sizes = tuple(int(s) for s in sizes)
         if self.sizes[0] != 1 or self.sizes[-1] != 1:
             raise ValueError(
@@ -344,7 +414,14 @@ class EnsembleTrainer:
     @torch.no_grad()
     def train(self, num_epochs: int) -> None:
         """Train every copy for ``num_epochs`` more epochs."""
-        num_epochs = _validate.positive_int("num_epochs", num_epochs)
+        num_epochs = _validate.iteration_count("num_epochs", num_epochs)
+        nbytes = 12 * num_epochs * self.num_copies
+        if nbytes > MAX_BYTES:
+            raise ValueError(
+                f"num_epochs: {num_epochs} epochs of {self.num_copies} copies "
+                f"need {nbytes / 2**30:.1f} GiB of loss history; the most allowed "
+                f"is {MAX_BYTES / 2**30:.0f} GiB"
+            )
         losses = torch.empty(num_epochs, self.num_copies)
         with _one_thread():
             for epoch in range(num_epochs):
@@ -440,34 +517,15 @@ def train_ensemble(
     num_epochs: int,
     momentum: float = 0.0,
 ) -> EnsembleHistory:
-    """Train one copy of ``mlp(sizes, activations, seed=s)`` for each ``s`` in seeds.
+    """Train one copy of ``mlp(sizes, activations, seed=s)`` per seed ``s``.
 
-    Copy ``k`` follows ``train_per_sample(model, X, y, lr=lr, momentum=momentum,
-    num_epochs=num_epochs)`` on ``mlp(sizes, activations, seed=seeds[k])``, up to
-    float32 rounding, but all copies share each step's tensor operations, so
-    a thousand seeds cost about what one does. ``y`` is one target vector for every
-    copy, or a ``(K, n)`` array with one per copy. ``sizes`` must start and end with
-    1. A copy whose loss stops being finite does not raise: its loss is NaN from
-    that epoch on and the epoch is in ``diverged_at``.
-
-    >>> from examples.data import parabola
-    >>> X, y = parabola()
-    >>> history = train_ensemble(X, y, sizes=(1, 2, 1), activations="sigmoid",
-    ...                          seeds=range(3), lr=0.001, num_epochs=5, momentum=0.1)
-    >>> history.loss.shape, history.final_loss.shape, history.predict(X).shape
-    ((5, 3), (3,), (3, 11))
-    >>> history.diverged_at.tolist()
-    [-1, -1, -1]
+    Each copy is a per-sample SGD run like ``train_per_sample``'s from the
+    same start, but all copies share each step's tensor operations, so a
+    thousand seeds cost about what one does. A copy whose loss stops being
+    finite does not raise: its epoch is in ``diverged_at``.
     """
-    num_epochs = _validate.positive_int("num_epochs", num_epochs)
-    trainer = EnsembleTrainer(
-        X,
-        y,
-        sizes=sizes,
-        activations=activations,
-        seeds=seeds,
-        lr=lr,
-        momentum=momentum,
-    )
+    _validate.iteration_count("num_epochs", num_epochs)
+    settings = {"sizes": sizes, "activations": activations, "seeds": seeds}
+    trainer = EnsembleTrainer(X, y, **settings, lr=lr, momentum=momentum)
     trainer.train(num_epochs)
     return trainer.history()

@@ -78,13 +78,34 @@ _PIECEWISE_LINEAR = (nn.ReLU, nn.Identity)
 
 
 def linear_pieces(model: nn.Module) -> LinearPieces:
-    """The exact linear pieces of a ReLU network with one input and one output.
+    """The exact linear pieces of a ReLU network with one input and output.
+
+    Working layer by layer in float64, each piece of the input line carries
+    every unit's value as ``A * x + C``; a ReLU splits a piece where a
+    unit's pre-activation crosses zero and zeroes the unit where it is
+    negative.
+    """
+    layers = _check_relu_network(model)
+    # Each part: its left and right ends and the units' values A * x + C.
+    parts = [(-np.inf, np.inf, np.ones(1), np.zeros(1))]
+    for layer in layers:
+        if isinstance(layer, nn.Linear):
+            W, b = _float64(layer)
+            parts = [(lo, hi, W @ A, W @ C + b) for lo, hi, A, C in parts]
+        elif isinstance(layer, nn.ReLU):
+            parts = [p for part in parts for p in _relu_split(*part)]
+    kinks = np.array([hi for _, hi, _, _ in parts[:-1]])
+    slopes = np.array([A[0] for _, _, A, _ in parts])
+    intercepts = np.array([C[0] for _, _, _, C in parts])
+    return LinearPieces(kinks, slopes, intercepts)
+
+
+def _check_relu_network(model: nn.Module) -> list[nn.Module]:
+    """Check that ``model`` is a ReLU network for :func:`linear_pieces`.
 
     ``model`` is an ``nn.Sequential`` of ``nn.Linear`` layers and ``nn.ReLU`` (or
-    ``nn.Identity``) activations, such as ``mlp((1, 10, 10, 1), "relu")``. Working
-    layer by layer in float64, each piece of the input line carries every unit's
-    value as ``A * x + C``; a ReLU splits a piece where a unit's pre-activation
-    crosses zero and zeroes the unit on the side where it is negative.
+    ``nn.Identity``) activations, such as ``mlp((1, 10, 10, 1), "relu")``; returns
+    its layers.
 
     >>> from examples.models import mlp
     >>> net = mlp((1, 10, 10, 1), "relu", seed=0)
@@ -105,23 +126,18 @@ def linear_pieces(model: nn.Module) -> LinearPieces:
             "model must be an nn.Sequential of Linear layers and ReLU activations "
             "with one input and one output"
         )
-    # Each piece: its left and right ends and the units' values A * x + C on it.
-    pieces = [(-np.inf, np.inf, np.ones(1), np.zeros(1))]
-    for layer in layers:
-        if isinstance(layer, nn.Linear):
-            W = layer.weight.detach().double().numpy()
-            b = (
-                np.zeros(W.shape[0])
-                if layer.bias is None
-                else layer.bias.detach().double().numpy()
-            )
-            pieces = [(lo, hi, W @ A, W @ C + b) for lo, hi, A, C in pieces]
-        elif isinstance(layer, nn.ReLU):
-            pieces = [part for piece in pieces for part in _relu_split(*piece)]
-    kinks = np.array([hi for _, hi, _, _ in pieces[:-1]])
-    slopes = np.array([A[0] for _, _, A, _ in pieces])
-    intercepts = np.array([C[0] for _, _, _, C in pieces])
-    return LinearPieces(kinks, slopes, intercepts)
+    return layers
+
+
+def _float64(layer: nn.Linear) -> tuple[np.ndarray, np.ndarray]:
+    """A linear layer's weight and bias (zeros if it has none) in float64."""
+    W = layer.weight.detach().double().numpy()
+    b = (
+        np.zeros(W.shape[0])
+        if layer.bias is None
+        else layer.bias.detach().double().numpy()
+    )
+    return W, b
 
 
 def _relu_split(lo: float, hi: float, A: np.ndarray, C: np.ndarray) -> list[tuple]:

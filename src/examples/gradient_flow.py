@@ -20,7 +20,7 @@ from matplotlib.axes import Axes
 from torch import nn
 
 from examples import _validate
-from examples.models import mlp
+from examples.models import ACTIVATIONS, mlp
 from examples.training import as_tensors
 
 #: How a deep network's weights are drawn: PyTorch's default, or He et al. (2015).
@@ -41,9 +41,12 @@ def deep_network(
     >>> sum(isinstance(m, nn.Linear) for m in net)
     4
     """
-    depth = _validate.positive_int("depth", depth)
-    width = _validate.positive_int("width", width)
-    seed = _validate.non_negative_int("seed", seed)
+    if not isinstance(activation, str) or activation not in ACTIVATIONS:
+        choices = ", ".join(sorted(ACTIVATIONS))
+        raise ValueError(f"activation must be one of {choices}; got {activation!r}")
+    depth = _validate.iteration_count("depth", depth, limit=1000)
+    width = _validate.iteration_count("width", width, limit=10**4)
+    seed = _validate.seed("seed", seed)
     if init not in INITS:
         raise ValueError(f"init must be one of {', '.join(INITS)}; got {init!r}")
     model = mlp((1,) + (width,) * depth + (1,), activation, seed=seed)
@@ -65,22 +68,32 @@ def layer_gradient_norms(
 ) -> np.ndarray:
     """The size of the gradient at each linear layer, input side first.
 
-    For each ``nn.Linear`` layer, the Euclidean norm of the derivative of the mean
-    squared error over ``(X, y)`` with respect to the layer's weight matrix: the
-    quantity the optimiser multiplies by the learning rate.
+    For each ``nn.Linear`` layer, the Euclidean norm of the derivative of
+    the mean squared error over ``(X, y)`` with respect to the layer's
+    weight matrix: the quantity the optimiser multiplies by the learning
+    rate.
 
     >>> from examples.data import parabola
     >>> X, y = parabola()
-    >>> layer_gradient_norms(mlp((1, 3, 1), "relu", seed=0), X, y).shape
+    >>> net = mlp((1, 3, 1), "relu", seed=0)
+    >>> layer_gradient_norms(net, X, y).shape
     (2,)
     """
+    X_t, y_t, weights = _check_gradient_args(model, X, y)
+    loss = ((model(X_t) - y_t) ** 2).mean()
+    grads = torch.autograd.grad(loss, weights)
+    return np.array([float(g.norm()) for g in grads])
+
+
+def _check_gradient_args(model, X, y):
+    """The data as tensors and the model's linear layers' weights, checked."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     X_t, y_t = as_tensors(X, y)
     weights = [m.weight for m in model.modules() if isinstance(m, nn.Linear)]
     if not weights:
         raise ValueError("model must contain at least one nn.Linear layer")
-    loss = ((model(X_t) - y_t) ** 2).mean()
-    grads = torch.autograd.grad(loss, weights)
-    return np.array([float(g.norm()) for g in grads])
+    return X_t, y_t, weights
 
 
 def gradient_norms(
@@ -100,10 +113,8 @@ def gradient_norms(
     >>> gradient_norms("tanh", X, y, depth=2, width=3, seeds=range(4)).shape
     (4, 3)
     """
-    seeds = list(seeds)
-    if not seeds:
-        raise ValueError("seeds must name at least one seed")
-    return np.stack(
+    seeds = _validate.seed_list("seeds", seeds)
+    norms = np.stack(
         [
             layer_gradient_norms(
                 deep_network(activation, depth=depth, width=width, seed=s, init=init),
@@ -113,6 +124,11 @@ def gradient_norms(
             for s in seeds
         ]
     )
+    if not np.isfinite(norms).all():
+        raise ValueError(
+            "X and y: the gradient is not finite in float32; scale the data down"
+        )
+    return norms
 
 
 def shrink_factor(norms: np.ndarray) -> float:

@@ -26,7 +26,8 @@ def mean_loss_at(
     [2.5, 2.5]
     """
     X_arr, y_arr = _validate.data_pair(X, y)
-    w = np.asarray(weight, dtype=np.float64)
+    w = _validate.real_array("weight", weight)
+    bias = _validate.finite_number("bias", bias)
     residuals = np.multiply.outer(w, X_arr) + bias - y_arr
     loss = np.mean(residuals**2, axis=-1)
     return float(loss) if loss.ndim == 0 else loss
@@ -47,6 +48,8 @@ def slope_at(
     -5.0
     """
     X_arr, y_arr = _validate.data_pair(X, y)
+    weight = _validate.finite_number("weight", weight)
+    bias = _validate.finite_number("bias", bias)
     w = torch.tensor(float(weight), dtype=torch.float64, requires_grad=True)
     X_t = torch.from_numpy(X_arr)
     loss = ((w * X_t + bias - torch.from_numpy(y_arr)) ** 2).mean()

@@ -7,7 +7,7 @@ pre-activation ``z = W a + b`` of each unit of each copy at each input, in float
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from torch import nn
@@ -35,6 +35,11 @@ def _parameters(
     """Each layer's weights ``(K, out, in)`` and biases ``(K, out)``, and activations."""
     if isinstance(source, EnsembleHistory):
         return list(source.weights), list(source.biases), source.activations
+    if isinstance(source, (str, bytes)) or not isinstance(source, Iterable):
+        raise ValueError(
+            "source must be an EnsembleHistory or a non-empty list of nn.Sequential, "
+            f"got {type(source).__name__}"
+        )
     models = list(source)
     if not models or not all(isinstance(m, nn.Sequential) for m in models):
         raise ValueError(

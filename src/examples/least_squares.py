@@ -12,18 +12,23 @@ from examples import _validate
 def least_squares_line(
     X: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray
 ) -> tuple[float, float]:
-    """The ``(weight, bias)`` that minimise the mean of ``(weight * x + bias - y)**2``.
-
-    Closed form: ``weight = cov(x, y) / var(x)`` and ``bias = mean(y) - weight *
-    mean(x)``.
+    """The ``(weight, bias)`` minimising the mean of
+    ``(weight * x + bias - y)**2``. Closed form:
+    ``weight = cov(x, y) / var(x)``, ``bias = mean(y) - weight * mean(x)``.
 
     >>> least_squares_line([1, 2, 3], [2, 4, 6])
     (2.0, 0.0)
     """
-    X_arr, y_arr = _validate.data_pair(X, y)
-    if len(X_arr) < 2 or np.ptp(X_arr) == 0:
-        raise ValueError("X must hold at least two different values to define a line")
+    X_arr, y_arr = _check_line_data(X, y)
     x_c = X_arr - X_arr.mean()
     weight = float(np.dot(x_c, y_arr - y_arr.mean()) / np.dot(x_c, x_c))
     bias = float(y_arr.mean() - weight * X_arr.mean())
     return weight, bias
+
+
+def _check_line_data(X, y) -> tuple[np.ndarray, np.ndarray]:
+    """Check a data set that defines a line; return it as float64 arrays."""
+    X_arr, y_arr = _validate.data_pair(X, y)
+    if len(X_arr) < 2 or np.ptp(X_arr) == 0:
+        raise ValueError("X must hold at least two different values to define a line")
+    return X_arr, y_arr

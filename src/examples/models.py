@@ -12,6 +12,7 @@ import math
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -36,11 +37,11 @@ def activation(name: str) -> nn.Module:
     >>> activation("softsign")
     Traceback (most recent call last):
     ...
-    ValueError: activation must be one of gelu, identity, leaky_relu, relu, sigmoid, tanh; got 'softsign'
+    ValueError: activation name must be one of gelu, identity, leaky_relu, relu, sigmoid, tanh; got 'softsign'
     """
-    if name not in ACTIVATIONS:
+    if not isinstance(name, str) or name not in ACTIVATIONS:
         choices = ", ".join(sorted(ACTIVATIONS))
-        raise ValueError(f"activation must be one of {choices}; got {name!r}")
+        raise ValueError(f"activation name must be one of {choices}; got {name!r}")
     return ACTIVATIONS[name]()
 
 
@@ -52,12 +53,24 @@ def new_linear(
     ``nn.Linear(...)`` would draw its initial values from the global generator;
     ``skip_init`` builds the layer without drawing, and :func:`init_linear_` draws.
     """
+    for name, value in (("in_features", in_features), ("out_features", out_features)):
+        _validate.iteration_count(name, value, limit=MAX_PARAMETERS)
+    if in_features * out_features > MAX_PARAMETERS:
+        raise ValueError(
+            f"in_features * out_features must be at most {MAX_PARAMETERS}, "
+            f"got {in_features} * {out_features}"
+        )
     layer = torch.nn.utils.skip_init(nn.Linear, in_features, out_features, bias=bias)
     return init_linear_(layer, generator)
 
 
 def init_linear_(layer: nn.Linear, generator: torch.Generator) -> nn.Linear:
     """Draw ``layer``'s parameters as PyTorch's default does, from ``generator``."""
+    if not isinstance(generator, torch.Generator):
+        raise TypeError(
+            f"generator must be a torch.Generator (the global one is never used), "
+            f"got {generator!r}"
+        )
     bound = 1.0 / math.sqrt(layer.in_features)
     with torch.no_grad():
         nn.init.uniform_(layer.weight, -bound, bound, generator=generator)
@@ -66,21 +79,29 @@ def init_linear_(layer: nn.Linear, generator: torch.Generator) -> nn.Linear:
     return layer
 
 
-class LinearModel(nn.Module):
-    """``y_hat = weight * x + bias``: one input, one output, one weight.
-
-    With ``bias=False`` the model is ``y_hat = weight * x``, the function chapter 1
-    learns by hand.
+def _check_linear_model(bias: bool, seed: int) -> None:
+    """Check :class:`LinearModel`'s arguments.
 
     >>> model = LinearModel(bias=False, seed=0)
     >>> model(torch.tensor([[2.0]])).shape
     torch.Size([1, 1])
     """
+    if not isinstance(bias, (bool, np.bool_)):
+        raise TypeError(f"bias must be True or False, got {bias!r}")
+    _validate.seed("seed", seed)
+
+
+class LinearModel(nn.Module):
+    """``y_hat = weight * x + bias``: one input, one output, one weight.
+
+    With ``bias=False`` it is ``y_hat = weight * x``, chapter 1's function.
+    """
 
     def __init__(self, bias: bool = True, seed: int = 0) -> None:
         super().__init__()
-        seed = _validate.non_negative_int("seed", seed)
-        self.linear = new_linear(1, 1, torch.Generator().manual_seed(seed), bias=bias)
+        _check_linear_model(bias, seed)
+        generator = torch.Generator().manual_seed(seed)
+        self.linear = new_linear(1, 1, generator, bias=bias)
 
     @property
     def weight(self) -> float:
@@ -89,8 +110,9 @@ class LinearModel(nn.Module):
 
     @property
     def bias(self) -> float:
-        """The current bias as a Python float (0.0 for a model without one)."""
-        return 0.0 if self.linear.bias is None else float(self.linear.bias.item())
+        """The current bias (0.0 for a model without one)."""
+        b = self.linear.bias
+        return 0.0 if b is None else float(b.item())
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.linear(x)
@@ -103,8 +125,33 @@ def mlp(
 ) -> nn.Sequential:
     """A fully connected network with layer widths ``sizes``.
 
-    ``activations`` is one name for every hidden layer or one name per hidden layer.
-    Layers are named for what they are: ``hidden1``, ``sigmoid1``, ..., ``output``.
+    ``activations``: one name for every hidden layer, or one per hidden
+    layer. Layers are named ``hidden1``, ``sigmoid1``, ..., ``output``.
+    """
+    names = _check_mlp(sizes, activations, seed)
+    generator = torch.Generator().manual_seed(seed)
+    layers: OrderedDict[str, nn.Module] = OrderedDict()
+    n_hidden = len(sizes) - 2
+    pairs = zip(sizes[:-1], sizes[1:], strict=True)
+    for i, (fan_in, fan_out) in enumerate(pairs, start=1):
+        layer = new_linear(fan_in, fan_out, generator)
+        if i <= n_hidden:
+            layers[f"hidden{i}"] = layer
+            layers[f"{names[i - 1]}{i}"] = activation(names[i - 1])
+        else:
+            layers["output"] = layer
+    return nn.Sequential(layers)
+
+
+#: The most weights (and biases) a network of the book may have: the book's
+#: largest has a few hundred; a billion would take gigabytes per copy.
+MAX_PARAMETERS = 10**7
+
+
+def _check_mlp(
+    sizes: Sequence[int], activations: str | Sequence[str], seed: int
+) -> list[str]:
+    """Check :func:`mlp`'s arguments; return one activation name per hidden layer.
 
     >>> mlp((1, 5, 5, 1), ["sigmoid", "relu"], seed=0)
     Sequential(
@@ -115,31 +162,38 @@ def mlp(
       (output): Linear(in_features=5, out_features=1, bias=True)
     )
     """
-    sizes = list(sizes)
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
+        raise TypeError(f"sizes must be a sequence of layer widths, got {sizes!r}")
     if len(sizes) < 2:
         raise ValueError(
-            f"sizes must list at least an input and an output width, got {sizes}"
+            f"sizes must list at least an input and an output width, got {list(sizes)}"
         )
     for size in sizes:
         _validate.positive_int("sizes", size)
-    seed = _validate.non_negative_int("seed", seed)
+    parameters = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    if parameters > MAX_PARAMETERS:
+        raise ValueError(
+            f"sizes {tuple(sizes)} give {parameters} parameters; the most allowed "
+            f"is {MAX_PARAMETERS}"
+        )
+    _validate.seed("seed", seed)
     n_hidden = len(sizes) - 2
-    names = (
-        [activations] * n_hidden if isinstance(activations, str) else list(activations)
-    )
+    if isinstance(activations, str):
+        names = [activations] * n_hidden
+    elif isinstance(activations, Sequence) and all(
+        isinstance(a, str) for a in activations
+    ):
+        names = list(activations)
+    else:
+        raise TypeError(
+            f"activations must be a name or a sequence of names, got {activations!r}"
+        )
     if len(names) != n_hidden:
         raise ValueError(
             f"activations must name one function per hidden layer ({n_hidden}), got {names}"
         )
-    generator = torch.Generator().manual_seed(seed)
-    layers: OrderedDict[str, nn.Module] = OrderedDict()
-    for i, (fan_in, fan_out) in enumerate(
-        zip(sizes[:-1], sizes[1:], strict=True), start=1
-    ):
-        layer = new_linear(fan_in, fan_out, generator)
-        if i <= n_hidden:
-            layers[f"hidden{i}"] = layer
-            layers[f"{names[i - 1]}{i}"] = activation(names[i - 1])
-        else:
-            layers["output"] = layer
-    return nn.Sequential(layers)
+    for name in names:
+        if name not in ACTIVATIONS:
+            choices = ", ".join(sorted(ACTIVATIONS))
+            raise ValueError(f"activations must be among {choices}; got {name!r}")
+    return names

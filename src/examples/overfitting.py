@@ -12,7 +12,7 @@ draws) cost about what one does.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import matplotlib.pyplot as plt
@@ -50,7 +50,7 @@ def noisy_squares(
     """
     X_arr = _validate.finite_vector("X", X)
     noise = _validate.non_negative_number("noise", noise)
-    seed = _validate.non_negative_int("seed", seed)
+    seed = _validate.seed("seed", seed)
     e = np.random.default_rng(seed).normal(0.0, noise, size=len(X_arr))
     return (X_arr + e) ** 2 if inside else X_arr**2 + e
 
@@ -127,15 +127,18 @@ class HeldOutHistory:
 
 
 def _targets(name: str, values: np.ndarray, n: int, K: int) -> np.ndarray:
-    arr = np.asarray(values, dtype=np.float64)
-    if arr.ndim == 1:
-        arr = np.broadcast_to(arr, (K, len(arr)))
-    if arr.shape != (K, n) or not np.all(np.isfinite(arr)):
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{name} must be a sequence of numbers: {err}") from None
+    if arr.ndim == 1 and len(arr) == n:
+        arr = np.broadcast_to(_validate.finite_vector(name, arr, float32=True), (K, n))
+    if arr.shape != (K, n):
         raise ValueError(
             f"{name} must be finite, of length {n} or of shape ({K}, {n}), "
             f"got shape {np.shape(values)}"
         )
-    return arr
+    return np.stack([_validate.finite_vector(name, row, float32=True) for row in arr])
 
 
 def train_with_held_out(
@@ -152,13 +155,39 @@ def train_with_held_out(
     momentum: float = 0.0,
     every: int = 1,
 ) -> HeldOutHistory:
-    """Train ``mlp(sizes, activations, seed=s)`` for each seed, measuring as it goes.
+    """Train ``mlp(sizes, activations, seed=s)`` per seed, measuring."""
+    data = _checked(X, y, X_held, y_held, seeds, num_epochs, every)
+    trainer = _trainer(data, sizes, activations, lr, momentum)
+    record = _LossRecord(every, num_epochs, len(data.seeds))
+    for i in range(len(record.epochs)):
+        trainer.train(every)
+        snapshot = trainer.history()
+        train = _mse(snapshot, data.X, data.y)
+        held = _mse(snapshot, data.X_held, data.y_held)  # never trained on
+        record.add(i, train, held, snapshot)
+    return record.result(lr)
 
-    Training is ``train_per_sample`` on ``(X, y)`` (per-sample SGD with momentum);
-    after every ``every`` epochs each copy's mean squared error is measured on the
-    training data and on ``(X_held, y_held)``, which training never sees. ``y`` and
-    ``y_held`` may hold one row per seed (shape ``(K, n)``): a different noise draw
-    for each copy. ``num_epochs`` must be a multiple of ``every``.
+
+@dataclass
+class _HeldOutData:
+    """The checked arguments of :func:`train_with_held_out`."""
+
+    X: np.ndarray
+    y: np.ndarray
+    X_held: np.ndarray
+    y_held: np.ndarray
+    seeds: list[int]
+
+
+def _checked(X, y, X_held, y_held, seeds, num_epochs, every) -> _HeldOutData:
+    """Check :func:`train_with_held_out`'s data, seeds and epoch counts.
+
+    ``y`` and ``y_held`` may hold one row per seed (shape ``(K, n)``): a
+    different noise draw for each copy. ``num_epochs`` must be a multiple of
+    ``every``. Training is per-sample SGD with momentum, by
+    :class:`examples.ensemble.EnsembleTrainer`; after every ``every`` epochs
+    each copy's mean squared error is measured on the training data and on
+    ``(X_held, y_held)``, which training never sees.
 
     >>> X = np.array([-1.0, 0.0, 1.0])
     >>> h = train_with_held_out(X, X**2, X, X**2, sizes=(1, 4, 1),
@@ -169,45 +198,72 @@ def train_with_held_out(
     >>> bool(np.allclose(h.train_loss, h.held_out_loss))  # same data, same loss
     True
     """
-    X_arr = _validate.finite_vector("X", X)
-    X_held_arr = _validate.finite_vector("X_held", X_held)
+    X_arr = _validate.finite_vector("X", X, float32=True)
+    X_held_arr = _validate.finite_vector("X_held", X_held, float32=True)
+    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Iterable):
+        raise ValueError(f"seeds must be a sequence of integers, got {seeds!r}")
     seeds_list = list(seeds)
     K = len(seeds_list)
+    if K == 0:
+        raise ValueError("seeds must not be empty")
     y_arr = _targets("y", y, len(X_arr), K)
     y_held_arr = _targets("y_held", y_held, len(X_held_arr), K)
-    num_epochs = _validate.positive_int("num_epochs", num_epochs)
+    num_epochs = _validate.iteration_count("num_epochs", num_epochs)
     every = _validate.positive_int("every", every)
     if num_epochs % every:
         raise ValueError(
             f"num_epochs must be a multiple of every={every}, got {num_epochs}"
         )
-    trainer = EnsembleTrainer(
-        X_arr,
-        y_arr,
+    return _HeldOutData(X_arr, y_arr, X_held_arr, y_held_arr, seeds_list)
+
+
+def _trainer(data: _HeldOutData, sizes, activations, lr, momentum) -> EnsembleTrainer:
+    """An :class:`EnsembleTrainer` for the training data, one copy per seed."""
+    return EnsembleTrainer(
+        data.X,
+        data.y,
         sizes=sizes,
         activations=activations,
-        seeds=seeds_list,
+        seeds=data.seeds,
         lr=lr,
         momentum=momentum,
     )
-    epochs = np.arange(every, num_epochs + 1, every)
-    train_loss = np.empty((len(epochs), K))
-    held_out_loss = np.empty((len(epochs), K))
-    best: dict[int, EnsembleHistory] = {}
-    for i in range(len(epochs)):
-        trainer.train(every)
-        snapshot = trainer.history()
-        train_loss[i] = np.mean((snapshot.predict(X_arr) - y_arr) ** 2, axis=1)
-        held = np.mean((snapshot.predict(X_held_arr) - y_held_arr) ** 2, axis=1)
-        held_out_loss[i] = held
-        for k in np.flatnonzero(held <= held_out_loss[: i + 1].min(axis=0)):
-            best[int(k)] = snapshot
-    if np.any(snapshot.diverged_at >= 0):
-        raise ValueError(
-            f"lr={lr:g}: training diverged for seeds "
-            f"{snapshot.seeds[snapshot.diverged_at >= 0].tolist()}; use a smaller lr"
+
+
+def _mse(snapshot: EnsembleHistory, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Each copy's mean squared error on ``(X, y)``, shape (K,)."""
+    return np.mean((snapshot.predict(X) - y) ** 2, axis=1)
+
+
+class _LossRecord:
+    """The two losses of every copy after every ``every`` epochs, and each
+    copy's snapshot at its lowest held-out loss so far."""
+
+    def __init__(self, every: int, num_epochs: int, K: int) -> None:
+        self.epochs = np.arange(every, num_epochs + 1, every)
+        self.train_loss = np.empty((len(self.epochs), K))
+        self.held_out_loss = np.empty((len(self.epochs), K))
+        self.best: dict[int, EnsembleHistory] = {}
+        self.snapshot: EnsembleHistory | None = None
+
+    def add(self, i, train, held, snapshot: EnsembleHistory) -> None:
+        self.train_loss[i] = train
+        self.held_out_loss[i] = held
+        for k in np.flatnonzero(held <= self.held_out_loss[: i + 1].min(axis=0)):
+            self.best[int(k)] = snapshot
+        self.snapshot = snapshot
+
+    def result(self, lr: float) -> HeldOutHistory:
+        """The :class:`HeldOutHistory`; a ValueError if any copy diverged."""
+        snapshot = self.snapshot
+        if np.any(snapshot.diverged_at >= 0):
+            raise ValueError(
+                f"lr={lr:g}: training diverged for seeds "
+                f"{snapshot.seeds[snapshot.diverged_at >= 0].tolist()}; use a smaller lr"
+            )
+        return HeldOutHistory(
+            self.epochs, self.train_loss, self.held_out_loss, snapshot, self.best
         )
-    return HeldOutHistory(epochs, train_loss, held_out_loss, snapshot, best)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from examples.models import mlp
 
 
 def _one_hidden_layer(model: nn.Sequential) -> tuple[nn.Linear, nn.Module, nn.Linear]:
-    layers = list(model)
+    layers = list(model) if isinstance(model, nn.Sequential) else []
     if (
         len(layers) != 3
         or not isinstance(layers[0], nn.Linear)
@@ -56,7 +56,7 @@ def unit_contributions(
     True
     """
     hidden, act, output = _one_hidden_layer(model)
-    grid_arr = _validate.finite_vector("grid", grid)
+    grid_arr = _validate.finite_vector("grid", grid, float32=True)
     with torch.no_grad():
         x = torch.tensor(grid_arr, dtype=torch.float32).reshape(-1, 1)
         a = act(hidden(x))  # (n, H)
@@ -82,39 +82,56 @@ def relu_interpolant(
     knots: Sequence[float] | np.ndarray,
     dtype: torch.dtype = torch.float32,
 ) -> nn.Sequential:
-    """A 1-H-1 ReLU network, built by hand, that joins the points ``(t, f(t))``.
+    """A 1-H-1 ReLU network, made by hand, through the points ``(t, f(t))``.
+
+    Unit ``j`` is ``relu(x - t_j)``: weight 1, bias ``-t_j``. Its output
+    weight is the change of slope at ``t_j`` (for the first unit, the first
+    slope), and the output bias is ``f(t_0)``. On ``[t_0, t_H]`` the network
+    is the polyline through the points; left of ``t_0`` it stays at
+    ``f(t_0)``. ``dtype``: float32 like every model of the book, or float64.
+    """
+    t, values = _check_interpolant(f, knots, dtype)
+    slopes = np.diff(values) / np.diff(t)
+    H = len(t) - 1
+    model = mlp((1, H, 1), "relu", seed=0).to(dtype)
+    hidden, _, output = _one_hidden_layer(model)
+    changes = torch.from_numpy(np.diff(slopes, prepend=0.0))
+    with torch.no_grad():
+        hidden.weight.fill_(1.0)
+        hidden.bias.copy_(torch.from_numpy(-t[:-1]))
+        output.weight.copy_(changes.reshape(1, H))
+        output.bias.fill_(float(values[0]))
+    return model
+
+
+def _check_interpolant(f, knots, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """Check :func:`relu_interpolant`'s arguments; return the knots and f there.
 
     With knots ``t_0 < t_1 < ... < t_H`` and slopes ``s_j`` of the straight piece
-    from ``t_j`` to ``t_(j+1)``, unit ``j`` is ``relu(x - t_j)`` (weight 1, bias
-    ``-t_j``) with output weight ``s_0`` for the first unit and ``s_j - s_(j-1)``
-    (the change of slope at ``t_j``) for the others, and the output bias is
-    ``f(t_0)``. On ``[t_0, t_H]`` the network equals the polyline through the
-    points; left of ``t_0`` it stays at ``f(t_0)``. ``dtype`` is the parameters'
-    number format (float32 like every model of the book, or float64).
+    from ``t_j`` to ``t_(j+1)``, unit ``j``'s output weight is ``s_0`` for the first
+    unit and ``s_j - s_(j-1)`` for the others.
 
     >>> from examples.training import predict
     >>> net = relu_interpolant(np.square, [-1.0, 0.0, 1.0])
     >>> predict(net, [-1.0, -0.5, 0.0, 0.5, 1.0]).tolist()
     [1.0, 0.5, 0.0, 0.5, 1.0]
     """
-    t = _validate.finite_vector("knots", knots)
-    if len(t) < 2 or np.any(np.diff(t) <= 0):
-        raise ValueError("knots must hold at least two values in increasing order")
-    values = np.asarray(f(t), dtype=np.float64)
-    slopes = np.diff(values) / np.diff(t)
-    H = len(t) - 1
+    if not callable(f):
+        raise TypeError(f"f must be a function of an array, got {f!r}")
     if dtype not in (torch.float32, torch.float64):
         raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype}")
-    model = mlp((1, H, 1), "relu", seed=0).to(dtype)
-    hidden, _, output = _one_hidden_layer(model)
-    with torch.no_grad():
-        hidden.weight.fill_(1.0)
-        hidden.bias.copy_(torch.from_numpy(-t[:-1]))
-        output.weight.copy_(
-            torch.from_numpy(np.diff(slopes, prepend=0.0)).reshape(1, H)
+    single = dtype == torch.float32
+    t = _validate.finite_vector("knots", knots, float32=single)
+    if len(t) < 2 or np.any(np.diff(t) <= 0):
+        raise ValueError("knots must hold at least two values in increasing order")
+    if len(t) > 10**5:
+        raise ValueError(f"knots must hold at most 100000 values, got {len(t)}")
+    values = _validate.finite_vector("f(knots)", f(t), float32=single)
+    if len(values) != len(t):
+        raise ValueError(
+            f"f(knots) must give one value per knot ({len(t)}), got {len(values)}"
         )
-        output.bias.fill_(float(values[0]))
-    return model
+    return t, values
 
 
 def interpolation_error(
@@ -133,7 +150,12 @@ def interpolation_error(
     >>> round(interpolation_error(np.square, 10), 4)  # h = 1: h**2 / 4
     0.25
     """
-    num_units = _validate.positive_int("num_units", num_units)
+    num_units = _validate.iteration_count("num_units", num_units, limit=10**5)
+    num_points = _validate.iteration_count("num_points", num_points, limit=10**7)
+    if not callable(f):
+        raise TypeError(f"f must be a function of an array, got {f!r}")
+    _validate.finite_number("lo", lo)
+    _validate.finite_number("hi", hi)
     if not hi > lo:
         raise ValueError(f"hi must be greater than lo, got lo={lo!r} and hi={hi!r}")
     knots = np.linspace(lo, hi, num_units + 1)

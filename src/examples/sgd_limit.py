@@ -54,11 +54,11 @@ def per_sample_sgd_line(
     (3.0, 0.0)
     """
     X_arr, y_arr = _validate.data_pair(X, y)
-    w = float(_validate.finite_vector("weight", [weight])[0])
-    b = float(_validate.finite_vector("bias", [bias])[0])
+    w = _validate.finite_number("weight", weight)
+    b = _validate.finite_number("bias", bias)
     lr = _validate.positive_number("lr", lr)
     momentum = _validate.non_negative_number("momentum", momentum)
-    num_epochs = _validate.positive_int("num_epochs", num_epochs)
+    num_epochs = _validate.iteration_count("num_epochs", num_epochs)
     v_w = v_b = None
     weights = np.empty(num_epochs)
     biases = np.empty(num_epochs)

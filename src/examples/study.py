@@ -23,9 +23,11 @@ and every copy that did not diverge counts as ``straight line``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -34,6 +36,9 @@ import numpy as np
 from examples import _validate
 from examples.data import line_data, noisy_parabola, parabola
 from examples.outcomes import FIT_BELOW, LINE_ABOVE, OUTCOMES, classify_runs
+
+#: The most weights and biases of one network (examples.models.MAX_PARAMETERS).
+MAX_PARAMETERS = 10**7
 
 # torch and matplotlib take seconds to import: the command line imports them only
 # once the cheap argument checks have passed, so a typo fails at once.
@@ -155,6 +160,25 @@ def _number_type(
 
 _positive_int = _number_type(_validate.positive_int, int)
 _non_negative_int = _number_type(_validate.non_negative_int, int)
+_seed = _number_type(_validate.seed, int)
+_epochs = _number_type(_validate.iteration_count, int)
+_copies = _number_type(
+    lambda name, value: _validate.iteration_count(name, value, limit=MAX_COPIES), int
+)
+_width = _number_type(
+    lambda name, value: _validate.iteration_count(name, value, limit=MAX_WIDTH), int
+)
+
+#: The most seeds one run may train (examples.ensemble.MAX_COPIES).
+MAX_COPIES = 10**6
+
+#: The widest hidden layer the command accepts.
+MAX_WIDTH = 10**4
+
+#: Without --force, the command refuses a run estimated to need more memory than
+#: this (bytes) or more time than this (seconds).
+SOFT_BYTES = 2 * 2**30
+SOFT_SECONDS = 2 * 3600.0
 _positive_float = _number_type(_validate.positive_number, float)
 _non_negative_float = _number_type(_validate.non_negative_number, float)
 
@@ -166,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Train many seeds of a small fully connected network at once "
             "(examples.ensemble.train_ensemble: per-sample SGD with momentum, "
-            "identical to examples.training.train_per_sample for each seed) and "
+            "the steps of examples.training.train_per_sample for each seed) and "
             "report how often training fits."
         ),
         epilog=(
@@ -197,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--hidden",
         nargs="+",
-        type=_positive_int,
+        type=_width,
         default=[2],
         metavar="WIDTH",
         help="the widths of the hidden layers, e.g. '--hidden 10 10' for a "
@@ -205,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--seeds",
-        type=_positive_int,
+        type=_copies,
         default=1000,
         metavar="N",
         help="how many seeds (copies) to train: FIRST_SEED .. FIRST_SEED + N - 1 "
@@ -213,14 +237,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--first-seed",
-        type=_non_negative_int,
+        type=_seed,
         default=0,
         metavar="FIRST_SEED",
         help="the first seed (default: 0)",
     )
     parser.add_argument(
         "--epochs",
-        type=_positive_int,
+        type=_epochs,
         default=2000,
         metavar="N",
         help="training epochs, each one step per sample in order (default: 2000)",
@@ -239,7 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--data-seed",
-        type=_non_negative_int,
+        type=_seed,
         default=0,
         metavar="SEED",
         help="seed of the noise draw of the 'noisy' target (default: 0)",
@@ -270,6 +294,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="no progress bar on stderr",
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="run even when the estimate of memory or time is above the usual "
+        f"limits ({SOFT_BYTES / 2**30:.0f} GiB, {SOFT_SECONDS / 3600:.0f} hours)",
+    )
     return parser
 
 
@@ -281,12 +311,53 @@ def _check_output(parser: argparse.ArgumentParser, option: str, path: Path) -> N
         parser.error(f"{option} {path}: the folder {path.parent} does not exist")
     existed = path.exists()
     try:
-        with path.open("a"):
-            pass
+        # A device (/dev/full) accepts the open and fails on the first write:
+        # write a byte to anything that is not a regular file, then flush.
+        with path.open("a") as f:
+            if existed and not path.is_file():
+                f.write("\n")
+                f.flush()
     except OSError as err:
         parser.error(f"{option} {path}: cannot write there ({err.strerror})")
     if not existed:
         path.unlink()
+
+
+def _check_size(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """End with a usage error if the run cannot fit: the seeds past 2**63 - 1, or
+    (unless --force) memory or time estimated above the usual limits."""
+    last_seed = args.first_seed + args.seeds - 1
+    if last_seed > _validate.MAX_SEED:
+        parser.error(
+            f"argument --first-seed: the last seed {last_seed} is past 2**63 - 1; "
+            "lower --first-seed or --seeds"
+        )
+    from examples.ensemble import MAX_BYTES, estimated_bytes, estimated_seconds
+
+    sizes = (1, *args.hidden, 1)
+    n = len(target_data(args.target, 0)[0])
+    params = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    if params > MAX_PARAMETERS:
+        parser.error(
+            f"argument --hidden: a {'-'.join(map(str, sizes))} network has {params} "
+            f"parameters; the most allowed is {MAX_PARAMETERS}"
+        )
+    nbytes = estimated_bytes(sizes, args.seeds, n, args.epochs)
+    seconds = estimated_seconds(sizes, args.seeds, n, args.epochs)
+    if nbytes > MAX_BYTES:
+        parser.error(
+            f"arguments --seeds and --hidden: the run needs about "
+            f"{nbytes / 2**30:.1f} GiB; the most allowed is {MAX_BYTES / 2**30:.0f} GiB"
+        )
+    if args.force:
+        return
+    if nbytes > SOFT_BYTES or seconds > SOFT_SECONDS:
+        parser.error(
+            f"the run needs about {nbytes / 2**30:.1f} GiB and {seconds / 3600:.1f} "
+            f"hours (limits {SOFT_BYTES / 2**30:.0f} GiB, "
+            f"{SOFT_SECONDS / 3600:.0f} hours); lower --seeds, --hidden or --epochs, "
+            "or pass --force"
+        )
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -305,6 +376,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         )
     if args.figure is not None and args.figure.suffix.lower() != ".png":
         parser.error(f"argument --figure: expected a .png path, got {args.figure}")
+    if (
+        args.out is not None
+        and args.figure is not None
+        and args.out.resolve() == args.figure.resolve()
+    ):
+        parser.error(f"arguments --out and --figure: both are {args.out}")
     for option, path in (("--out", args.out), ("--figure", args.figure)):
         if path is not None:
             _check_output(parser, option, path)
@@ -315,12 +392,31 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
             f"argument --activation: unknown activation {unknown[0]!r}; choose from "
             f"{', '.join(names)}"
         )
+    _check_size(parser, args)
     return args
+
+
+@contextlib.contextmanager
+def _replace_at_end(path: Path, mode: str = "w", **kwargs) -> Iterator:
+    """Open a file that appears at ``path`` only once complete: written next to it
+    under a temporary name, then renamed (a device such as /dev/null is written
+    directly). An error or Ctrl-C leaves no partial file."""
+    partial = path.with_name(f".{path.name}.partial")
+    direct = path.exists() and not path.is_file()
+    try:
+        with (path if direct else partial).open(mode, **kwargs) as f:
+            yield f
+        if not direct:
+            os.replace(partial, path)
+    except OSError as err:
+        raise OSError(err.errno, err.strerror, str(path)) from None
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def write_csv(path: Path, history: EnsembleHistory, outcome: np.ndarray) -> None:
     """One row per copy: seed, final_loss, diverged_at, fits, outcome."""
-    with path.open("w", newline="") as f:
+    with _replace_at_end(path, newline="") as f:
         writer = csv.writer(f)
         writer.writerow(CSV_COLUMNS)
         for seed, loss, epoch, result in zip(
@@ -347,8 +443,25 @@ def format_summary(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the study the arguments describe; return the exit status."""
-    args = parse_args(argv)
+    """Run the study the arguments describe; return the exit status.
+
+    Ctrl-C ends it with one line, ``interrupted``, and status 130; a write error
+    with one line naming the file and status 1. Neither leaves a partial file.
+    """
+    prog = "python -m examples.study"
+    try:
+        return _run(parse_args(argv))
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return 130
+    except OSError as err:
+        name = err.filename or "output"
+        print(f"{prog}: error: cannot write {name}: {err.strerror}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Train, summarise and write what ``args`` asks for."""
 
     import matplotlib as mpl
     from matplotlib.figure import Figure
@@ -416,7 +529,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     fit_below=args.threshold,
                 )
             ax.set_title(f"{args.target}, {network}: {len(seeds)} seeds")
-            figure.savefig(args.figure)
+            with _replace_at_end(args.figure, "wb") as f:
+                figure.savefig(f, format="png")
         print(f"wrote {args.figure}")
     return 0
 

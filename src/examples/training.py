@@ -8,7 +8,7 @@ the optimiser move the parameters.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,6 +16,12 @@ import torch
 from torch import nn
 
 from examples import _validate
+
+#: A data vector: a list of numbers or a 1-D array.
+Data = Sequence[float] | np.ndarray
+
+#: A loss function of a prediction and a target.
+LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
 class TrainingDivergedError(RuntimeError):
@@ -54,21 +60,23 @@ def squared_error(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return ((y_hat - y) ** 2).sum()
 
 
-def as_tensors(
-    X: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Check a data set and convert it to float32 column tensors of shape (n, 1).
+def as_tensors(X: Data, y: Data) -> tuple[torch.Tensor, torch.Tensor]:
+    """Check a data set; return float32 column tensors of shape (n, 1).
 
-    PyTorch layers hold float32 parameters; numpy's default is float64. Converting
-    once, here, is what keeps the two from meeting inside a layer.
+    PyTorch layers hold float32 parameters; numpy's default is float64.
+    Converting once, here, keeps the two from meeting inside a layer.
 
     >>> X_t, y_t = as_tensors([1, 2], [3, 6])
     >>> X_t.dtype, tuple(X_t.shape)
     (torch.float32, (2, 1))
     """
-    X_arr, y_arr = _validate.data_pair(X, y)
-    as_column = lambda a: torch.tensor(a, dtype=torch.float32).reshape(-1, 1)  # noqa: E731
-    return as_column(X_arr), as_column(y_arr)
+    X_arr, y_arr = _validate.data_pair(X, y, float32=True)
+    return _column(X_arr), _column(y_arr)
+
+
+def _column(a: np.ndarray) -> torch.Tensor:
+    """``a`` as a float32 column tensor of shape (n, 1)."""
+    return torch.tensor(a, dtype=torch.float32).reshape(-1, 1)
 
 
 def _single_linear(model: nn.Module) -> nn.Linear | None:
@@ -81,17 +89,33 @@ def _single_linear(model: nn.Module) -> nn.Linear | None:
 
 def train_per_sample(
     model: nn.Module,
-    X: Sequence[float] | np.ndarray,
-    y: Sequence[float] | np.ndarray,
+    X: Data,
+    y: Data,
     *,
     lr: float,
     num_epochs: int,
     momentum: float = 0.0,
     log_every: int = 0,
-    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] = squared_error,
+    loss_fn: LossFn = squared_error,
     print_fn: Callable[[str], object] = print,
 ) -> History:
-    """Train ``model`` in place on ``(X, y)``, one sample at a time, in order.
+    """Train ``model`` in place on ``(X, y)``, one sample at a time."""
+    X_t, y_t = _checked(model, X, y, lr, momentum, num_epochs, log_every)
+    optimizer = torch.optim.SGD(model.parameters(), lr, momentum=momentum)
+    record = _Recorder(model, lr, log_every, print_fn)
+    for _ in record.epochs(num_epochs):  # records each epoch as it ends
+        for x_i, y_i in zip(X_t, y_t, strict=True):
+            optimizer.zero_grad()  # 1. forget the last sample's gradients
+            y_hat = model(x_i)  # 2. forward pass: the model's prediction
+            loss = loss_fn(y_hat, y_i)  # 3. how wrong the prediction is
+            loss.backward()  # 4. d(loss)/d(parameter) for every parameter
+            optimizer.step()  # 5. move each parameter against its gradient
+            record.sample(loss)
+    return record.history
+
+
+def _checked(model, X, y, lr, momentum, num_epochs, log_every):
+    """Check :func:`train_per_sample`'s arguments; return the data as tensors.
 
     Uses ``torch.optim.SGD(lr=lr, momentum=momentum)`` and returns the
     :class:`History`. With ``log_every=k > 0`` it prints a line for every k-th epoch
@@ -106,34 +130,50 @@ def train_per_sample(
     >>> history.loss[-1] < 1e-6
     True
     """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     X_t, y_t = as_tensors(X, y)
-    lr = _validate.positive_number("lr", lr)
-    momentum = _validate.non_negative_number("momentum", momentum)
-    num_epochs = _validate.positive_int("num_epochs", num_epochs)
+    _validate.positive_number("lr", lr)
+    _validate.non_negative_number("momentum", momentum)
+    _validate.iteration_count("num_epochs", num_epochs)
     if isinstance(log_every, bool) or not isinstance(log_every, int) or log_every < 0:
         raise ValueError(f"log_every must be an integer >= 0, got {log_every!r}")
+    return X_t, y_t
 
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
-    linear = _single_linear(model)
-    history = History()
-    n = len(X_t)
-    for epoch in range(num_epochs):
-        total_loss = torch.zeros(())
-        total_grad = torch.zeros(())
-        for i in range(n):
-            optimizer.zero_grad()  # 1. forget the previous sample's gradients
-            y_hat = model(X_t[i])  # 2. forward pass: the model's prediction
-            loss = loss_fn(y_hat, y_t[i])  # 3. how wrong the prediction is
-            loss.backward()  # 4. d(loss)/d(parameter) for every parameter
-            optimizer.step()  # 5. move each parameter against its gradient
-            total_loss += loss.detach()
-            if linear is not None:
-                total_grad += linear.weight.grad.detach().reshape(())
-        mean_loss = float(total_loss) / n
+
+class _Recorder:
+    """The bookkeeping of :func:`train_per_sample`: sums over an epoch's samples,
+    then, as each epoch ends, its :class:`History` entry, the divergence check and
+    the log line."""
+
+    def __init__(self, model, lr, log_every, print_fn):
+        self.linear = _single_linear(model)
+        self.lr, self.log_every, self.print_fn = lr, log_every, print_fn
+        self.history = History()
+
+    def sample(self, loss: torch.Tensor) -> None:
+        """Add one sample's loss (and weight gradient) to the epoch's sums."""
+        self.total_loss += loss.detach()
+        self.n += 1
+        if self.linear is not None:
+            self.total_grad += self.linear.weight.grad.detach().reshape(())
+
+    def epochs(self, num_epochs: int) -> Iterator[int]:
+        """Yield each epoch number; record the epoch when the caller comes back."""
+        for epoch in range(num_epochs):
+            self.total_loss = torch.zeros(())
+            self.total_grad = torch.zeros(())
+            self.n = 0
+            yield epoch
+            self._end_epoch(epoch, num_epochs)
+
+    def _end_epoch(self, epoch: int, num_epochs: int) -> None:
+        history, linear, n = self.history, self.linear, self.n
+        mean_loss = float(self.total_loss) / n
         if not math.isfinite(mean_loss):
             raise TrainingDivergedError(
                 f"training diverged at epoch {epoch}: the mean loss is {mean_loss}; "
-                f"try a smaller lr than {lr:g}"
+                f"try a smaller lr than {self.lr:g}"
             )
         history.loss.append(mean_loss)
         if linear is not None:
@@ -141,10 +181,10 @@ def train_per_sample(
             history.bias.append(
                 0.0 if linear.bias is None else float(linear.bias.item())
             )
-            history.weight_grad.append(float(total_grad) / n)
-        if log_every and (epoch % log_every == 0 or epoch == num_epochs - 1):
-            print_fn(log_line(history, epoch))
-    return history
+            history.weight_grad.append(float(self.total_grad) / n)
+        last = epoch == num_epochs - 1
+        if self.log_every and (epoch % self.log_every == 0 or last):
+            self.print_fn(log_line(history, epoch))
 
 
 def log_line(history: History, epoch: int) -> str:
@@ -169,7 +209,7 @@ def predict(model: nn.Module, X: Sequence[float] | np.ndarray) -> np.ndarray:
     >>> predict(LinearModel(bias=False, seed=0), [0.0]).tolist()
     [0.0]
     """
-    X_arr = _validate.finite_vector("X", X)
+    X_arr = _validate.finite_vector("X", X, float32=True)
     with torch.no_grad():
         out = model(torch.tensor(X_arr, dtype=torch.float32).reshape(-1, 1))
     return out.reshape(-1).double().numpy()

@@ -7,18 +7,21 @@ from collections.abc import Sequence
 import numpy as np
 
 from examples import _validate
-from examples.scratch import NudgeResult, learn_by_nudging
+from examples.scratch import NudgeResult, _check_nudging, learn_by_nudging
 
 
 def compare_steps(
-    steps: Sequence[float] = (0.01, 0.05, 0.5), max_iterations: int = 500, seed: int = 0
+    steps: Sequence[float] = (0.01, 0.05, 0.5),
+    max_iterations: int = 500,
+    seed: int = 0,
 ) -> dict[float, NudgeResult]:
-    """The chapter's run (x = 3, y = 9, tolerance 0.1) with each step size.
+    """The chapter's run (x = 3, y = 9, tolerance 0.1) with each step.
 
-    Each nudge moves the error by ``3 * step``. A step of 0.5 moves it by 1.5, more
-    than the width 0.2 of the tolerance band, so the error can jump over the band
-    for ever.
+    Each nudge moves the error by ``3 * step``. A step of 0.5 moves it by
+    1.5, more than the width 0.2 of the tolerance band, so the error can
+    jump over the band for ever.
     """
+    _check_steps(steps)
     return {
         step: learn_by_nudging(
             x=3.0,
@@ -32,6 +35,23 @@ def compare_steps(
     }
 
 
+def _check_steps(steps: Sequence[float]) -> None:
+    """``steps`` must be a non-empty sequence of positive numbers."""
+    if isinstance(steps, (str, bytes)) or not isinstance(steps, Sequence):
+        raise TypeError(f"steps must be a sequence of numbers, got {steps!r}")
+    if not steps:
+        raise ValueError("steps must not be empty")
+    for step in steps:
+        _validate.positive_number("steps", step)
+
+
+def _checked(x, y, step, tolerance, max_iterations, seed, step_name="step"):
+    """The checks of :func:`examples.scratch.learn_by_nudging`, allowing x = 0."""
+    return _check_nudging(
+        x, y, step, tolerance, max_iterations, seed, step_name=step_name, zero_x=True
+    )
+
+
 def nudge_by_sign_of_error(
     x: float,
     y: float,
@@ -40,14 +60,11 @@ def nudge_by_sign_of_error(
     max_iterations: int = 90,
     seed: int = 0,
 ) -> NudgeResult:
-    """The nudging loop *without* the input's sign: lower the weight when the error
-    is positive, raise it when negative. Right for ``x > 0``, backwards for ``x < 0``.
+    """The nudging loop *without* the input's sign: lower the weight when
+    the error is positive, raise it when negative. Right for ``x > 0``,
+    backwards for ``x < 0``.
     """
-    x = float(_validate.finite_vector("x", [x])[0])
-    y = float(_validate.finite_vector("y", [y])[0])
-    step = _validate.positive_number("step", step)
-    tolerance = _validate.non_negative_number("tolerance", tolerance)
-    max_iterations = _validate.positive_int("max_iterations", max_iterations)
+    x, y = _checked(x, y, step, tolerance, max_iterations, seed)
     weight = float(np.random.default_rng(seed).uniform(0.0, 1.0))
     weights, errors, converged = [], [], False
     for _ in range(max_iterations):
@@ -57,7 +74,8 @@ def nudge_by_sign_of_error(
         if abs(error) <= tolerance:
             converged = True
             break
-        weight -= step if error > 0 else -step  # ignores which way x turns the error
+        # Ignores which way x turns the error:
+        weight -= step if error > 0 else -step
     return NudgeResult(weights, errors, converged, x, y, step, tolerance)
 
 
@@ -69,18 +87,12 @@ def learn_by_proportional_steps(
     max_iterations: int = 200,
     seed: int = 0,
 ) -> NudgeResult:
-    """Nudge the weight by ``lr * error * x``: a step that shrinks with the error.
-
-    ``error * x`` is the derivative of ``error**2 / 2`` with respect to the weight,
-    so this is gradient descent. Each step multiplies the error by ``1 - lr * x**2``:
-    it shrinks geometrically when that factor is between -1 and 1, and grows
-    otherwise. The result's ``step`` field holds ``lr``.
+    """Nudge the weight by ``lr * error * x``: a step that shrinks with the
+    error. ``error * x`` is the derivative of ``error**2 / 2`` with respect
+    to the weight, so this is gradient descent. Each step multiplies the
+    error by ``1 - lr * x**2``. The result's ``step`` field holds ``lr``.
     """
-    x = float(_validate.finite_vector("x", [x])[0])
-    y = float(_validate.finite_vector("y", [y])[0])
-    lr = _validate.positive_number("lr", lr)
-    tolerance = _validate.non_negative_number("tolerance", tolerance)
-    max_iterations = _validate.positive_int("max_iterations", max_iterations)
+    x, y = _checked(x, y, lr, tolerance, max_iterations, seed, "lr")
     weight = float(np.random.default_rng(seed).uniform(0.0, 1.0))
     weights, errors, converged = [], [], False
     for _ in range(max_iterations):

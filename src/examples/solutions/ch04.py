@@ -24,12 +24,15 @@ REMEDIES = {
 }
 
 
-def remedy_counts(change: str | None = None, num_seeds: int = 1000) -> OutcomeCounts:
-    """The outcomes of the 1-2-1 network over seeds ``0 .. num_seeds - 1`` with one
-    of :data:`REMEDIES` applied (``None``: the chapter's set-up), classified with
-    the chapter's criterion against the best line on the *same* inputs."""
+def remedy_counts(
+    change: str | None = None,
+    num_seeds: int = 1000,
+) -> OutcomeCounts:
+    """The 1-2-1 network's outcomes over seeds ``0 .. num_seeds - 1`` with a
+    change of :data:`REMEDIES` (``None``: the chapter's set-up) applied."""
     if change is not None and change not in REMEDIES:
-        raise ValueError(f"change must be None or one of {sorted(REMEDIES)}")
+        choices = sorted(REMEDIES)
+        raise ValueError(f"change must be None or one of {choices}")
     num_seeds = _validate.positive_int("num_seeds", num_seeds)
     setup = {**BASE, **(REMEDIES[change] if change else {})}
     X, y = parabola(-5, 5)
@@ -51,8 +54,9 @@ def remedy_counts(change: str | None = None, num_seeds: int = 1000) -> OutcomeCo
 def one_arm_runs(
     num_seeds: int = 1000,
 ) -> list[tuple[int, float, np.ndarray, np.ndarray]]:
-    """For each 1-2-1 run that ends in between: its seed, its final loss, its two
-    hidden weights and the two ``x`` where its units switch (``-b / w``)."""
+    """For each 1-2-1 run that ends in between: its seed, its final loss,
+    its two hidden weights and the two ``x`` where its units switch
+    (``-b / w``)."""
     num_seeds = _validate.positive_int("num_seeds", num_seeds)
     X, y = parabola(-5, 5)
     runs = train_ensemble(

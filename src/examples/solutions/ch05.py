@@ -16,11 +16,12 @@ from examples.overfitting import noisy_squares, train_with_held_out
 def extrapolate_by_hand(
     model: nn.Module, X: Sequence[float] | np.ndarray
 ) -> np.ndarray:
-    """A ReLU network's predictions at ``X`` from its linear pieces alone: the
-    slope and intercept of the piece each ``x`` falls in."""
+    """A ReLU network's predictions at ``X`` from its linear pieces alone:
+    the slope and intercept of the piece each ``x`` falls in."""
     X_arr = _validate.finite_vector("X", X)
     pieces = linear_pieces(model)
-    piece = np.searchsorted(pieces.kinks, X_arr)  # how many bends lie left of x
+    # How many bends lie left of each x:
+    piece = np.searchsorted(pieces.kinks, X_arr)
     return pieces.slopes[piece] * X_arr + pieces.intercepts[piece]
 
 
@@ -30,8 +31,9 @@ def simulated_variance(
     draws: int = 1_000_000,
     seed: int = 0,
 ) -> np.ndarray:
-    """The variance of ``(x + e)**2`` at each ``x``, estimated from ``draws`` draws
-    of ``e ~ N(0, noise**2)``; compare with ``4 x**2 noise**2 + 2 noise**4``."""
+    """The variance of ``(x + e)**2`` at each ``x``, estimated from
+    ``draws`` draws of ``e ~ N(0, noise**2)``; compare with
+    ``4 x**2 noise**2 + 2 noise**4``."""
     X_arr = _validate.finite_vector("X", X)
     noise = _validate.non_negative_number("noise", noise)
     draws = _validate.positive_int("draws", draws)
@@ -40,8 +42,8 @@ def simulated_variance(
 
 
 def noisy_target_losses(num_epochs: int = 3000) -> tuple[float, float]:
-    """The chapter's 1-5-5-1 network on the noisy target, trained ``num_epochs``
-    epochs; returns its final training loss and final held-out loss."""
+    """The chapter's 1-5-5-1 network on the noisy target, trained
+    ``num_epochs`` epochs; returns its final training and held-out loss."""
     num_epochs = _validate.positive_int("num_epochs", num_epochs)
     X, y = noisy_parabola(-5, 5, noise=1.0, seed=0)
     X_held = np.tile(np.arange(-5.0, 5.5, 0.5), 20)
@@ -59,4 +61,5 @@ def noisy_target_losses(num_epochs: int = 3000) -> tuple[float, float]:
         num_epochs=num_epochs,
         every=num_epochs,
     )
-    return float(history.train_loss[-1, 0]), float(history.held_out_loss[-1, 0])
+    train, held = history.train_loss[-1, 0], history.held_out_loss[-1, 0]
+    return float(train), float(held)

@@ -25,9 +25,9 @@ def tanh_from_sigmoid(x: Sequence[float] | np.ndarray) -> np.ndarray:
 
 
 def tanh_slope_from_sigmoid(x: Sequence[float] | np.ndarray) -> np.ndarray:
-    """``tanh'(x)`` by the chain rule on ``2 * sigmoid(2 * x) - 1``: ``4 * sigmoid'(2x)``.
-
-    Since ``sigmoid'`` is at most 0.25 (at 0), ``tanh'`` is at most 1 (at 0).
+    """``tanh'(x)`` by the chain rule on ``2 * sigmoid(2 * x) - 1``:
+    ``4 * sigmoid'(2x)``. Since ``sigmoid'`` is at most 0.25 (at 0),
+    ``tanh'`` is at most 1 (at 0).
 
     >>> tanh_slope_from_sigmoid([0.0]).tolist()
     [1.0]
@@ -58,11 +58,10 @@ def _hidden_and_output(model: nn.Sequential, kind: type[nn.Module]) -> tuple:
 
 
 def sigmoid_output_bounds(model: nn.Sequential) -> tuple[float, float]:
-    """The range ``(low, high)`` a 1-H-1 sigmoid network's prediction never leaves.
-
-    Each term ``v_i * sigmoid(...)`` lies between ``min(v_i, 0)`` and
-    ``max(v_i, 0)``, so the prediction lies between ``c + sum(min(v_i, 0))`` and
-    ``c + sum(max(v_i, 0))`` for every ``x`` (exercise 2).
+    """The range ``(low, high)`` a 1-H-1 sigmoid network's prediction never
+    leaves. Each term ``v_i * sigmoid(...)`` lies between ``min(v_i, 0)``
+    and ``max(v_i, 0)``, so the prediction lies between
+    ``c + sum(min(v_i, 0))`` and ``c + sum(max(v_i, 0))`` (exercise 2).
 
     >>> from examples.models import mlp
     >>> low, high = sigmoid_output_bounds(mlp((1, 2, 1), "sigmoid", seed=0))
@@ -70,14 +69,16 @@ def sigmoid_output_bounds(model: nn.Sequential) -> tuple[float, float]:
     True
     """
     _, v, c = _hidden_and_output(model, nn.Sigmoid)
-    return c + float(np.minimum(v, 0.0).sum()), c + float(np.maximum(v, 0.0).sum())
+    low = c + float(np.minimum(v, 0.0).sum())
+    return low, c + float(np.maximum(v, 0.0).sum())
 
 
 def relu_tail_slopes(model: nn.Sequential) -> tuple[float, float]:
-    """The slopes ``(left, right)`` of a 1-H-1 ReLU network far from the data.
+    """The slopes ``(left, right)`` of a 1-H-1 ReLU network far from data.
 
-    For ``x -> +inf`` the units with ``w_i > 0`` are on, each adding ``v_i * w_i``
-    to the slope; for ``x -> -inf`` the units with ``w_i < 0`` are (exercise 3).
+    For ``x -> +inf`` the units with ``w_i > 0`` are on, each adding
+    ``v_i * w_i`` to the slope; for ``x -> -inf`` the units with ``w_i < 0``
+    are (exercise 3).
 
     >>> from examples.piecewise import relu_interpolant
     >>> relu_tail_slopes(relu_interpolant(np.square, [0.0, 1.0, 2.0]))
@@ -87,19 +88,22 @@ def relu_tail_slopes(model: nn.Sequential) -> tuple[float, float]:
     return float(np.sum((v * w)[w < 0])), float(np.sum((v * w)[w > 0]))
 
 
-def units_for_error(tolerance: float, lo: float = -5.0, hi: float = 5.0) -> int:
-    """The fewest units for which the hand-built ReLU polyline through evenly spaced
-    points of ``x**2`` on ``[lo, hi]`` is within ``tolerance`` everywhere.
-
-    With ``H`` units the spacing is ``h = (hi - lo) / H`` and the largest error is
-    ``h**2 / 4``, so ``H`` must be at least ``(hi - lo) / (2 * sqrt(tolerance))``
-    (exercise 4).
+def units_for_error(
+    tolerance: float,
+    lo: float = -5.0,
+    hi: float = 5.0,
+) -> int:
+    """The fewest units for which the hand-built ReLU polyline through
+    evenly spaced points of ``x**2`` on ``[lo, hi]`` is within ``tolerance``
+    everywhere. With ``H`` units the spacing is ``h = (hi - lo) / H`` and
+    the largest error is ``h**2 / 4``, so ``H`` must be at least
+    ``(hi - lo) / (2 * sqrt(tolerance))`` (exercise 4).
 
     >>> units_for_error(0.01)
     50
     """
     tolerance = _validate.positive_number("tolerance", tolerance)
     if not hi > lo:
-        raise ValueError(f"hi must be greater than lo, got lo={lo!r} and hi={hi!r}")
+        raise ValueError(f"hi must exceed lo, got lo={lo!r}, hi={hi!r}")
     units = int(np.ceil((hi - lo) / (2.0 * np.sqrt(tolerance)) - 1e-9))
     return max(units, 1)
