@@ -300,7 +300,7 @@ def test_the_size_estimate_is_refused_unless_forced(tmp_path, monkeypatch, capsy
     err = capsys.readouterr().err
     assert "hours" in err and "--force" in err and len(err.splitlines()) == 1
     assert main([*args, "--force"]) == 0
-    assert "converged" in capsys.readouterr().out
+    assert "fits" in capsys.readouterr().out
 
 
 def test_the_command_line_limits_are_the_library_limits():

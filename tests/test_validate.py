@@ -13,6 +13,7 @@ from examples import (
     gradient_flow,
     gradients,
     models,
+    outcomes,
     training,
 )
 from examples.data import parabola
@@ -175,14 +176,17 @@ ISSUE_17 = {
     ),
     "8 parabola None": (lambda: data.parabola(start=None), "start"),
     "9 converged []": (
-        lambda: comparison.converged([1.0, 2.0], line_loss=[]),
+        lambda: outcomes.classify_runs([1.0, 2.0], line_loss=[]),
         "line_loss",
     ),
     "9 noisy_targets inf": (lambda: comparison.noisy_targets([float("inf")]), "seeds"),
     "10 complex": (lambda: training.as_tensors([1 + 1j], [1.0]), "X"),
     "10 bool": (lambda: training.as_tensors([True, False], [1.0, 2.0]), "X"),
     "11 apply empty": (lambda: activations.apply("relu", []), "x"),
-    "11 converged empty": (lambda: comparison.converged([], 78), "final_loss"),
+    "11 converged empty": (
+        lambda: outcomes.classify_runs([], 78),
+        "final_loss",
+    ),
     "12 new_linear None": (lambda: models.new_linear(1, 1, None), "generator"),
 }
 

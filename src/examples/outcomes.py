@@ -55,18 +55,23 @@ def check_fractions(fit_below: float, line_above: float) -> tuple[float, float]:
 
 def _check_runs(final_loss: ArrayLike, line_loss: ArrayLike) -> tuple:
     """The final losses as a vector, and the line's loss broadcast to it."""
-    losses = np.asarray(final_loss, dtype=np.float64).reshape(-1)
-    if losses.size == 0:
-        raise ValueError("final_loss must hold at least one run")
-    line = np.asarray(line_loss, dtype=np.float64)
-    if line.ndim not in (0, 1) or (line.ndim == 1 and line.shape != losses.shape):
+    losses = _validate.real_array("final_loss", final_loss, allow_nan=True)
+    if losses.ndim > 1:
+        raise ValueError(
+            f"final_loss must be one number or one per run, got shape {losses.shape}"
+        )
+    losses = losses.reshape(-1)
+    line = _validate.real_array("line_loss", line_loss)
+    if line.ndim > 1 or line.size not in (1, losses.size):
         raise ValueError(
             f"line_loss must be one number or one per run {losses.shape}, got "
             f"shape {line.shape}"
         )
-    if not np.all(np.isfinite(line)) or np.any(line < 0):
-        raise ValueError("line_loss must be finite and at least 0")
-    return losses, np.broadcast_to(line, losses.shape)
+    if np.any(line < 0):
+        raise ValueError("line_loss must be at least 0")
+    return losses, np.broadcast_to(
+        line.reshape(-1) if line.ndim else line, losses.shape
+    )
 
 
 def classify_runs(

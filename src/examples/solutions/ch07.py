@@ -29,7 +29,8 @@ def sigmoid_chain_gradient(
     unit multiplies the gradient by ``weight * sigmoid'(0) = weight / 4``.
     """
     depth, weight = _check_chain(depth, weight)
-    a = start = torch.tensor(float(x), dtype=torch.float64, requires_grad=True)
+    start = torch.tensor(float(x), dtype=torch.float64, requires_grad=True)
+    a = start
     for _ in range(depth):
         a = torch.sigmoid(weight * (a - 0.5))
     (grad,) = torch.autograd.grad(a, start)
