@@ -278,8 +278,9 @@ def write_notebook_and_fix_launch_links(
         return
     repo_url = app.config.html_theme_options.get("repository_url", "").rstrip("/")
     executed = executed_notebook(app, pagename)
-    base = (Path(app.srcdir) / pagename).parent
-    notebook = bml_notebooks.reader_notebook(executed, repo_url, base)
+    notebook = bml_notebooks.reader_notebook(
+        executed, repo_url, pagename, Path(app.srcdir)
+    )
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, target)
