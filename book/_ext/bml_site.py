@@ -19,6 +19,8 @@
   (``bml:panels``, written by ``examples.plotting.book_png``) gets a second image, its
   panels one above the other, which a ``<picture>`` shows on a screen too narrow for
   the side-by-side figure to keep its text at :data:`MIN_TEXT_CSS_PX` or more.
+* **Search snippets** in plain words (``_static/bml-search.js``): no TeX, no heading
+  run into the next paragraph.
 * **The execution report** names chapters by title and says "passed" or "failed"
   (MyST-NB's table shows the file name and an emoji, a blank box without an emoji
   font).
@@ -526,6 +528,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("chapter-cards", ChapterCards)
     app.add_directive("bml-key-figure", KeyFigure)
     app.add_post_transform(ExecutionReportWords)
+    app.add_js_file("bml-search.js", loading_method="defer")  # search snippets
     app.connect("env-purge-doc", purge_card_page)
     app.connect("env-merge-info", merge_card_pages)
     app.connect("env-get-outdated", reread_card_pages)
