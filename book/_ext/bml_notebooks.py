@@ -315,19 +315,31 @@ class PlainMarkdown:
         )
 
     def directive(self, name: str, arg: str, options: dict[str, str], body: str) -> str:
+        if name in ("code-block", "code", "sourcecode"):
+            return f"```{arg.strip()}\n{body}\n```"
+        if name == "math":
+            return f"$$\n{body}\n$$"
+        if name == "dropdown":
+            return self.folded(arg.strip(), body)
+        if name in ("margin", "sidebar", "topic", "epigraph"):
+            name = "admonition" if arg.strip() else "note"
         if name == "admonition" or name in _ADMONITIONS:
             title = arg.strip() or name.capitalize()
             classes = options.get("class", "").split()
             if "dropdown" in classes or "dropdown" in options:
-                return (
-                    f"<details>\n<summary>{self.inline(title)}</summary>\n\n"
-                    f"{body}\n\n</details>"
-                )
+                return self.folded(title, body)
             quoted = [f"**{self.inline(title)}**", "", *body.splitlines()]
             return "\n".join(f"> {line}".rstrip() for line in quoted)
         raise MarkupError(
             f"{self.docname}: the directive {{{name}}} has no plain Markdown form in "
             "the reader notebooks (book/_ext/bml_notebooks.py)"
+        )
+
+    def folded(self, title: str, body: str) -> str:
+        """A block the reader unfolds (a solution): HTML that Jupyter renders."""
+        return (
+            f"<details>\n<summary>{self.inline(title)}</summary>\n\n{body}\n\n"
+            "</details>"
         )
 
     def inline(self, text: str) -> str:

@@ -129,3 +129,41 @@ def test_notebooks_folder_shows_the_numbers_and_code_of_the_offered_notebook(doc
     assert [(c.cell_type, c.source) for c in repo.cells] == [
         (c.cell_type, c.source) for c in offered.cells
     ]
+
+
+# --- the converter itself, on small pieces of MyST ------------------------------------
+
+
+def _converter(glue: dict[str, str] | None = None):
+    from tests.site.test_repo_notebooks import _generator
+
+    module = _generator()
+    index = module.book_index(SITE_ROOT)
+    return module, module.PlainMarkdown(CHAPTERS[0], index, glue or {})
+
+
+def test_converter_writes_numbers_links_quotes_and_folds():
+    module, plain = _converter({"w": "2.71828"})
+    figure = next(iter(plain.index.figures))
+    text = plain.convert(
+        "w is {glue:text}`w:.2f`, see {numref}`" + figure + "`.\n\n"
+        "```{admonition} Careful\n:class: tip\nA {term}`weight`.\n```\n\n"
+        "````{admonition} Solution\n:class: dropdown\n```{code-block} python\n"
+        "x = 1\n```\n````\n"
+    )
+    assert "w is 2.72, see [Figure " in text
+    assert "> **Careful**\n>\n> A [weight](" in text
+    assert "<details>\n<summary>Solution</summary>\n\n```python\nx = 1\n```" in text
+    assert module.myst_markup(text) == []
+
+
+def test_converter_refuses_what_it_cannot_write_and_missing_values():
+    module, plain = _converter()
+    with pytest.raises(module.MarkupError, match=r"\{unknownrole\}"):
+        plain.convert("a {unknownrole}`x` b")
+    with pytest.raises(module.MarkupError, match=r"\{unknown-directive\}"):
+        plain.convert("```{unknown-directive}\nbody\n```")
+    with pytest.raises(module.MarkupError, match="no value glued as 'missing'"):
+        plain.convert("{glue:text}`missing:.2f`")
+    with pytest.raises(module.MarkupError, match="no glossary term"):
+        plain.convert("{term}`not a term of the glossary`")

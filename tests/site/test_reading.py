@@ -149,7 +149,7 @@ def test_no_code_block_scrolls_sideways_on_a_desktop(visits, docname):
     try:
         blocks = page.eval_on_selector_all(
             "article pre",
-            """pres => pres.filter(p => p.scrollWidth > p.clientWidth + 1)
+            """blocks => blocks.filter(p => p.scrollWidth > p.clientWidth + 1)
                 .map(p => p.textContent.split('\\n')
                     .reduce((a, b) => (b.length > a.length ? b : a), ''))""",
         )
