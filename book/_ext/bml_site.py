@@ -11,8 +11,19 @@
   key figure, the first figure of the chapter as the build drew it.
 * **Accessible names.** Three controls of the theme and of MyST-NB get names that
   match their visible text.
-* **Scripts.** Each script once per page, and none of Thebe's unless its launch
-  button is on (they would only name a CDN).
+* **Page weight.** The theme's ``fontawesome.js`` is left out: its style sheet
+  already draws the icons with the web font.
+* **Scripts.** Each script once per page, none of Thebe's unless its launch button
+  is on (they would only name a CDN), and MathJax only on a page with math.
+* **Panels that stack.** A figure whose PNG records panels in one row
+  (``bml:panels``, written by ``examples.plotting.book_png``) gets a second image, its
+  panels one above the other, which a ``<picture>`` shows on a screen too narrow for
+  the side-by-side figure to keep its text at :data:`MIN_TEXT_CSS_PX` or more.
+* **Search snippets** in plain words (``_static/bml-search.js``): no TeX, no heading
+  run into the next paragraph.
+* **The execution report** names chapters by title and says "passed" or "failed"
+  (MyST-NB's table shows the file name and an emoji, a blank box without an emoji
+  font).
 * **Notebook downloads and launch links.** Each chapter's download menu offers its
   executed notebook, with a setup cell first (see ``bml_notebooks``); the Colab and
   Binder buttons open the repository's ``notebooks/NN-name.ipynb`` (the theme would
@@ -21,7 +32,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 import re
 import shutil
 import sys
@@ -33,6 +46,7 @@ from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -230,6 +244,118 @@ def reread_card_pages(app: Sphinx, env, added, changed, removed) -> list[str]:
     return []
 
 
+# --- panels that stack on a narrow screen ------------------------------------------
+
+#: The smallest figure text a reader should meet, in CSS pixels.
+MIN_TEXT_CSS_PX = 9.0
+#: The page's side margins below the theme's widest breakpoint, in CSS pixels.
+PAGE_MARGINS_PX = 32
+_IMG = re.compile(
+    r'<img\b(?![^>]*data-bml-stack)[^>]*\bsrc="(?P<src>[^"]*?_images/[^"]+\.png)"[^>]*>'
+)
+
+
+def stacked_panels(path: Path) -> tuple[Path, int] | None:
+    """Write the stacked version of a figure with panels; its path and the widest
+    screen (CSS px) that should show it, or None for a figure without panels."""
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
+
+    with Image.open(path) as image:
+        panels = json.loads(image.info.get("bml:panels", "null") or "null")
+        font_px = float(image.info.get("bml:min-font-px", 0) or 0)
+        if not panels or len(panels) < 2 or font_px <= 0:
+            return None
+        rgb = image.convert("RGB")
+    width, height = rgb.size
+    # cut halfway between neighbouring panels, so nothing between them is lost
+    cuts = [0] + [(a[1] + b[0]) // 2 for a, b in itertools.pairwise(panels)] + [width]
+    crops = [rgb.crop((cuts[i], 0, cuts[i + 1], height)) for i in range(len(panels))]
+    stacked = Image.new(
+        "RGB", (max(c.width for c in crops), height * len(crops)), "white"
+    )
+    for i, crop in enumerate(crops):
+        stacked.paste(crop, (0, i * height))
+    target = path.with_name(f"{path.stem}-stacked.png")
+    info = PngInfo()
+    info.add_text("bml:min-font-px", f"{font_px:.2f}")
+    stacked.save(target, optimize=True, pnginfo=info)
+    # side by side, the figure is drawn at most at its natural width
+    widest = math.ceil(width * MIN_TEXT_CSS_PX / font_px) + PAGE_MARGINS_PX - 1
+    return target, widest
+
+
+def stack_panels(app: Sphinx, exception: Exception | None) -> None:
+    """Give every figure image with panels a stacked version for narrow screens."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    made: dict[Path, tuple[Path, int] | None] = {}
+    for page in outdir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+
+        def wrap(match: re.Match[str], page: Path = page) -> str:
+            image = (page.parent / match["src"]).resolve()
+            if image not in made:
+                made[image] = stacked_panels(image) if image.is_file() else None
+            if made[image] is None:
+                return match[0]
+            stacked, widest = made[image]
+            src = match["src"].rsplit("/", 1)[0] + "/" + stacked.name
+            img = match[0].replace("<img ", "<img data-bml-stack ", 1)
+            return (
+                f'<picture><source media="(max-width: {widest}px)" srcset="{src}" />'
+                f"{img}</picture>"
+            )
+
+        fixed = _IMG.sub(wrap, text)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+
+
+# --- the execution report ------------------------------------------------------------
+
+#: MyST-NB's ``{nb-exec-table}`` header, and what the book's table says instead.
+_EXEC_HEADER = ["Document", "Modified", "Method", "Run Time (s)", "Status"]
+_EXEC_READER = ["Chapter", "Last executed", "Method", "Run time (s)", "Status"]
+#: Its status is an emoji, an empty box without an emoji font: a word instead.
+_EXEC_STATUS = {"\u2705": "passed", "\u274c": "failed"}
+
+
+class ExecutionReportWords(SphinxPostTransform):
+    """MyST-NB's execution table with chapter titles and statuses in words."""
+
+    default_priority = 20  # after MyST-NB fills the table and references resolve
+
+    def run(self, **kwargs) -> None:
+        for table in list(self.document.findall(nodes.table)):
+            head = next(table.findall(nodes.thead), None)
+            if head is None or [e.astext() for e in head.findall(nodes.entry)] != (
+                _EXEC_HEADER
+            ):
+                continue
+            for entry, word in zip(
+                head.findall(nodes.entry), _EXEC_READER, strict=True
+            ):
+                entry.replace_self(nodes.entry("", nodes.paragraph(text=word)))
+            body = next(table.findall(nodes.tbody))
+            for row in body.findall(nodes.row):
+                entries = list(row.findall(nodes.entry))
+                self._title(entries[0])
+                for text in list(entries[-1].findall(nodes.Text)):
+                    word = _EXEC_STATUS.get(text.astext().strip())
+                    if word:
+                        text.parent.replace(text, nodes.Text(word))
+
+    def _title(self, entry: nodes.entry) -> None:
+        """The document's name in the first column becomes its title."""
+        for text in list(entry.findall(nodes.Text)):
+            docname = text.astext().strip()
+            if docname in self.env.titles:
+                title = self.env.titles[docname].astext()
+                text.parent.replace(text, nodes.Text(title))
+
+
 # --- notebook downloads and launch links -------------------------------------------
 
 
@@ -278,8 +404,9 @@ def write_notebook_and_fix_launch_links(
         return
     repo_url = app.config.html_theme_options.get("repository_url", "").rstrip("/")
     executed = executed_notebook(app, pagename)
-    base = (Path(app.srcdir) / pagename).parent
-    notebook = bml_notebooks.reader_notebook(executed, repo_url, base)
+    notebook = bml_notebooks.reader_notebook(
+        executed, repo_url, pagename, Path(app.srcdir)
+    )
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, target)
@@ -301,7 +428,8 @@ def write_notebook_and_fix_launch_links(
 
 
 def tidy_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    """Each script once, and no Thebe unless its launch button is on.
+    """Each script once, no Thebe unless its launch button is on, no MathJax on a
+    page without math (MyST-NB asks for it on every page; it weighs 1.1 MB).
 
     sphinx-thebe declares ``const THEBE_JS_URL`` in an inline script that can end up
     twice on a page, and the second declaration throws. Without the Thebe button
@@ -310,11 +438,17 @@ def tidy_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
     """
     launch = app.config.html_theme_options.get("launch_buttons") or {}
     thebe = bool(launch.get("thebe"))
+    # the page's own math (has_equations() also counts the pages of its toctree)
+    math = app.env.get_domain("math").data["has_equations"].get(pagename, False)
     seen, kept = set(), []
     for script in context.get("script_files", []):
         name = getattr(script, "filename", None) or str(script) or ""
         body = (getattr(script, "attributes", None) or {}).get("body", "")
         if not thebe and ("THEBE_JS_URL" in body or "sphinx-thebe.js" in name):
+            continue
+        if not math and (
+            name.endswith(app.config.mathjax_path) or body.startswith("window.MathJax")
+        ):
             continue
         if (name, body) in seen:
             continue
@@ -343,14 +477,30 @@ _NAME_FIXES = [
 ]
 
 
+#: The theme loads Font Awesome twice: as a web font from its style sheet, which
+#: draws every icon of the page, and as ``fontawesome.js`` (1.5 MB, every page), which
+#: redraws them as SVG and is there "so that users can add custom icons", which this
+#: book does not. The script is left out.
+_WEIGHT_FIXES = [
+    (
+        re.compile(
+            r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*">'
+            r"</script>"
+        ),
+        "",
+    ),
+]
+
+
 def fix_accessible_names(app: Sphinx, exception: Exception | None) -> None:
-    """Apply :data:`_NAME_FIXES` to every page written (idempotent)."""
+    """Apply :data:`_NAME_FIXES` and :data:`_WEIGHT_FIXES` to every page written
+    (idempotent)."""
     if exception is not None or app.builder.format != "html":
         return
     for path in Path(app.outdir).rglob("*.html"):
         text = path.read_text(encoding="utf-8")
         fixed = text
-        for pattern, replacement in _NAME_FIXES:
+        for pattern, replacement in _NAME_FIXES + _WEIGHT_FIXES:
             fixed = pattern.sub(replacement, fixed)
         if fixed != text:
             path.write_text(fixed, encoding="utf-8")
@@ -373,14 +523,17 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", check_mathjax)
     app.connect("build-finished", copy_mathjax)
     app.connect("build-finished", fix_accessible_names)
+    app.connect("build-finished", stack_panels)
     app.add_node(key_figure, html=(visit_key_figure, None))
     app.add_directive("chapter-cards", ChapterCards)
     app.add_directive("bml-key-figure", KeyFigure)
+    app.add_post_transform(ExecutionReportWords)
+    app.add_js_file("bml-search.js", loading_method="defer")  # search snippets
     app.connect("env-purge-doc", purge_card_page)
     app.connect("env-merge-info", merge_card_pages)
     app.connect("env-get-outdated", reread_card_pages)
     app.connect("doctree-resolved", fill_key_figures)
-    app.connect("html-page-context", tidy_scripts)
+    app.connect("html-page-context", tidy_scripts, priority=900)
     app.connect("html-page-context", offer_notebook, priority=500)
     app.connect("html-page-context", write_notebook_and_fix_launch_links, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

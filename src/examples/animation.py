@@ -28,9 +28,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 from examples import _validate
-from examples.plotting import PALETTE
+from examples.plotting import PALETTE, figure_png_info
 from examples.scratch import NudgeResult
 from examples.training import History
 
@@ -132,7 +133,10 @@ def render_frames(
                 palette[k : k + 3] = [255, 255, 255]
         small.putpalette(palette)
         out = io.BytesIO()
-        small.save(out, format="PNG", optimize=True)
+        info = PngInfo()  # the site reads the text size of a frame from it
+        for key, value in figure_png_info(fig, panels=False).items():
+            info.add_text(key, value)
+        small.save(out, format="PNG", optimize=True, pnginfo=info)
         frames.append(out.getvalue())
     return frames
 

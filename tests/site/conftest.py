@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import re
 import shutil
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -39,6 +41,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
 ]
 CHAPTER_NAME = re.compile(r"^\d{2}-")
+#: Where the page-weight test writes what each page transfers (see
+#: pytest_terminal_summary).
+WEIGHTS = SITE_DIR.parent / "page-weight"
 
 
 def toc_pages(root: Path = SITE_ROOT) -> list[str]:
@@ -152,10 +157,13 @@ def page_url(server: str, docname: str) -> str:
     return f"{server}{docname}.html"
 
 
-def open_page(browser, server: str, docname: str, mode: str = "light") -> Visit:
-    """Load a page in a fresh context in light or dark mode and wait for its math."""
+def open_page(
+    browser, server: str, docname: str, mode: str = "light", width: int = 1280
+) -> Visit:
+    """Load a page in a fresh context in light or dark mode, ``width`` CSS px wide
+    (a desktop's 1280 or a phone's 390), and wait for its math."""
     context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, service_workers="block"
+        viewport={"width": width, "height": 900}, service_workers="block"
     )
     context.set_default_timeout(60_000)  # the tests share two cores with the others
     # The theme keeps the reader's choice in localStorage; set it before any script.
@@ -207,15 +215,36 @@ def open_page(browser, server: str, docname: str, mode: str = "light") -> Visit:
 
 @pytest.fixture(scope="session")
 def visits(browser, server):
-    """Pages loaded once per session and mode, shared by the tests that read them."""
-    cache: dict[tuple[str, str], Visit] = {}
+    """Pages loaded once per session, mode and width, shared by the tests that read
+    them (which must leave the page as they found it)."""
+    cache: dict[tuple[str, str, int], Visit] = {}
 
-    def get(docname: str, mode: str = "light") -> Visit:
-        key = (docname, mode)
+    def get(docname: str, mode: str = "light", width: int = 1280) -> Visit:
+        key = (docname, mode, width)
         if key not in cache:
-            cache[key] = open_page(browser, server, docname, mode)
+            cache[key] = open_page(browser, server, docname, mode, width)
         return cache[key]
 
     yield get
     for visit in cache.values():
         visit.page.context.close()
+
+
+def pytest_sessionstart(session) -> None:
+    session.config._bml_started = time.time()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """The page weights the browser tests measured in this run, one line a page."""
+    started = getattr(config, "_bml_started", 0)
+    if not hasattr(config, "workerinput") and WEIGHTS.is_dir():
+        rows = []
+        for path in sorted(WEIGHTS.glob("*.json")):
+            if path.stat().st_mtime >= started:
+                rows.append(json.loads(path.read_text()))
+        if rows:
+            terminalreporter.section("page weight (bytes transferred)")
+            for row in sorted(rows, key=lambda r: -r["raw"]):
+                terminalreporter.write_line(
+                    f"{row['page']:40s} raw {row['raw']:>9,}  gzip {row['gzip']:>9,}"
+                )

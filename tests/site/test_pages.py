@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.site.conftest import PAGES
+from tests.site.conftest import PAGES, SITE_DIR, WEIGHTS
 
 #: The most a page may weigh, its HTML and its images together.
 PAGE_BUDGET = 2_000_000
+#: The most a page may transfer in all (uncompressed): HTML, images, style sheets,
+#: scripts and fonts. (4.2 MB before the theme's fontawesome.js was left out and
+#: MathJax kept to the pages with math.)
+TOTAL_BUDGET = 3_000_000
 FILE_NAME = re.compile(r"^[\w.-]+\.(png|jpe?g|gif|svg|webp)$", re.IGNORECASE)
 
 pages = pytest.mark.parametrize("docname", PAGES)
@@ -90,3 +96,46 @@ def test_page_weight_html_and_images_is_within_budget(visits, docname):
     assert html + images <= PAGE_BUDGET, (
         f"{docname} weighs {html + images} bytes (HTML {html}, images {images})"
     )
+
+
+def _local_file(url: str):
+    path = SITE_DIR / unquote(urlsplit(url).path).lstrip("/")
+    return path if path.is_file() else None
+
+
+@pages
+def test_page_weight_in_all_is_within_budget_and_reported(visits, docname):
+    """Every file the page loads, raw and gzipped (as a server would send it); the
+    figures are written to _build/page-weight/ and summed up after the tests."""
+    visit = visits(docname)
+    raw = sum(visit.sizes.values())
+    gzipped = 0
+    for url in visit.sizes:
+        path = _local_file(url)
+        assert path is not None, f"{url} is not a file of the site"
+        gzipped += len(gzip.compress(path.read_bytes(), mtime=0))
+    kinds: dict[str, int] = {}
+    for url, size in visit.sizes.items():
+        kinds[visit.kinds[url]] = kinds.get(visit.kinds[url], 0) + size
+    WEIGHTS.mkdir(parents=True, exist_ok=True)
+    (WEIGHTS / f"{docname.replace('/', '--')}.json").write_text(
+        json.dumps({"page": docname, "raw": raw, "gzip": gzipped, "kinds": kinds})
+    )
+    assert raw <= TOTAL_BUDGET, f"{docname} transfers {raw} bytes: {kinds}"
+
+
+@pages
+def test_mathjax_is_loaded_only_by_pages_with_math(visits, docname):
+    visit = visits(docname)
+    math = visit.page.locator(".math, mjx-container").count()
+    mathjax = [url for url in visit.sizes if "/mathjax/" in url]
+    if math:
+        assert mathjax, "math on the page, but no MathJax"
+    else:
+        assert mathjax == [], "MathJax loaded by a page without math"
+
+
+@pages
+def test_the_themes_fontawesome_script_is_not_loaded(visits, docname):
+    """The theme's style sheet draws the icons; its 1.5 MB script only redraws them."""
+    assert not [url for url in visits(docname).sizes if "fontawesome.js" in url]

@@ -4,6 +4,7 @@ contents; regenerate it with `make notebooks`."""
 from __future__ import annotations
 
 import importlib.util
+import sys
 
 import nbformat
 import yaml
@@ -15,6 +16,7 @@ def _generator():
     path = SITE_ROOT / "book" / "_ext" / "bml_notebooks.py"
     spec = importlib.util.spec_from_file_location("bml_notebooks_under_test", path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
