@@ -160,3 +160,23 @@ def test_bad_input_is_named():
         step_size_explorer(max_iterations=0)
     with pytest.raises(ValueError, match="step"):
         step_size_runs(steps=(0.05, -1.0))
+
+
+@pytest.mark.parametrize(("noise", "seed"), [(0.25, 0), (1.0, 3), (2.0, 9)])
+def test_noise_panels_are_least_squares_of_the_noisy_line(noise, seed):
+    from examples.data import noisy_line
+    from examples.explore import noise_explorer
+    from examples.least_squares import least_squares_line
+
+    explorer = noise_explorer(noises=(0.25, 1.0, 2.0), seeds=(0, 3, 9))
+    X, y = noisy_line(n=10, noise=noise, seed=seed)
+    weight, bias = least_squares_line(X, y)
+    panel = next(
+        p
+        for p in parse(explorer).panels
+        if p["data-key"] == f"noise={noise:g}|seed={seed}"
+    )
+    assert float(panel["data-weight"]) == weight
+    assert float(panel["data-bias"]) == bias
+    svg = explorer.panels[(noise, seed)].svg
+    assert svg.count('class="bml-explore__point"') == len(X)

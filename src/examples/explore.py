@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from itertools import product
 
 from examples import _validate
-from examples.data import line_data
+from examples.data import line_data, noisy_line
+from examples.least_squares import least_squares_line
 from examples.models import LinearModel
 from examples.plotting import PALETTE
 from examples.scratch import NudgeResult, learn_by_nudging
@@ -261,11 +262,16 @@ def svg_chart(
     band: tuple[float, float] | None = None,
     zero_line: bool = False,
     marks: Sequence[tuple[float, float, str, str]] = (),
+    scatter: Sequence[tuple[float, float]] = (),
+    dashes: Sequence[str] = (),
+    legend: Sequence[str] = (),
 ) -> str:
     """The rest of an ``<svg ...>`` tag: viewBox, then the chart, then ``</svg>``.
 
-    ``series`` are ``(xs, ys, colour)`` lines; ``marks`` are ``(x, y, colour, text)``
-    points labelled with text. The caller writes ``<svg role="img" aria-label=..``.
+    ``series`` are ``(xs, ys, colour)`` lines, drawn with ``dashes[i]`` (an SVG
+    dash array, "" for solid) and named ``legend[i]`` when given; ``scatter`` are
+    data points; ``marks`` are ``(x, y, colour, text)`` points labelled with text.
+    The caller writes ``<svg role="img" aria-label=..``.
     """
     x0, x1 = _LEFT, _W - _RIGHT
     y0, y1 = _TOP, _H - _BOTTOM
@@ -306,11 +312,26 @@ def svg_chart(
         f'<text transform="translate(14 {(y0 + y1) / 2}) rotate(-90)" '
         f'text-anchor="middle" fill="{_INK}">{html.escape(y_label)}</text>'
     )
-    for xs, ys, colour in series:
+    for i, (xs, ys, colour) in enumerate(series):
         points = " ".join(axes.point(x, y) for x, y in zip(xs, ys, strict=True))
+        dash = dashes[i] if i < len(dashes) and dashes[i] else ""
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(
             f'<polyline points="{points}" fill="none" stroke="{colour}" '
-            'stroke-width="2" stroke-linejoin="round"/>'
+            f'stroke-width="2" stroke-linejoin="round"{dash_attr}/>'
+        )
+        if i < len(legend):
+            y = y0 + 14 + 18 * i
+            out.append(
+                f'<line x1="{x0 + 10}" x2="{x0 + 38}" y1="{y}" y2="{y}" '
+                f'stroke="{colour}" stroke-width="2"{dash_attr}/>'
+                f'<text x="{x0 + 44}" y="{y}" dy="4" fill="{_INK}">'
+                f"{html.escape(legend[i])}</text>"
+            )
+    for x, y in scatter:
+        out.append(
+            f'<circle class="bml-explore__point" cx="{_num(axes._x(x))}" '
+            f'cy="{_num(axes._y(y))}" r="4.5" fill="{PALETTE[0]}"/>'
         )
     for x, y, colour, text in marks:
         px, py = axes._x(x), axes._y(y)
@@ -583,3 +604,82 @@ def learning_rate_explorer(
         f"{len(panels)} combinations."
     )
     return Explorer("Optimiser settings", (lr_control, m_control), panels, note)
+
+
+# ---------------------------------------------------------------------------------
+# Chapter 3: how far the noise moves the best line
+
+#: The seeds and noise levels of chapter 3's explorer.
+SEEDS = tuple(range(10))
+NOISES = (0.25, 0.5, 1.0, 2.0)
+
+
+def noisy_fit(noise: float, seed: int, n: int = 10) -> tuple[float, float]:
+    """The least-squares ``(weight, bias)`` of chapter 3's points for this draw."""
+    return least_squares_line(*noisy_line(n=n, noise=noise, seed=seed))
+
+
+def describe_fit(noise: float, seed: int, n: int = 10) -> str:
+    """One sentence: the best line for this draw and how far its weight is from 1."""
+    weight, bias = noisy_fit(noise, seed, n)
+    return (
+        f"Noise {noise:g}, seed {seed}: the least-squares line is "
+        f"y = {weight:.3f} x {'+' if bias >= 0 else '-'} {abs(bias):.3f}; its "
+        f"weight is {abs(weight - 1):.3f} from the true weight 1."
+    )
+
+
+def _fit_panel(noise: float, seed: int, n: int) -> Panel:
+    X, y = noisy_line(n=n, noise=noise, seed=seed)
+    weight, bias = least_squares_line(X, y)
+    top = n - 1
+    axes = _Axes((0, top), (-6.0, top + 6.0))
+    ends = (0.0, float(top))
+    svg = svg_chart(
+        axes,
+        [
+            (ends, [weight * e + bias for e in ends], PALETTE[2]),
+            (ends, ends, PALETTE[6]),
+        ],
+        x_ticks=range(0, top + 1, 3),
+        y_ticks=[(v, f"{v:g}") for v in range(-6, top + 7, 3)],
+        x_label="x",
+        y_label="y",
+        title=f"Noise {noise:g}, seed {seed}",
+        scatter=list(zip(X.tolist(), y.tolist(), strict=True)),
+        dashes=("7 4", "2 3"),
+        legend=(f"least squares, w = {weight:.2f}", "y = x (no noise)"),
+    )
+    alt = (
+        f"Scatter plot of {n} points drawn around the line y = x with noise "
+        f"{noise:g} and seed {seed}, with their least-squares line, of weight "
+        f"{weight:.2f} and bias {bias:.2f}, and the dotted line y = x."
+    )
+    data = {
+        "noise": f"{noise:g}",
+        "seed": str(seed),
+        "weight": repr(weight),
+        "bias": repr(bias),
+    }
+    return Panel(svg, alt, describe_fit(noise, seed, n), data)
+
+
+def noise_explorer(
+    noises: Sequence[float] = NOISES,
+    seeds: Sequence[int] = SEEDS,
+    default: tuple[float, int] = (1.0, 0),
+    n: int = 10,
+) -> Explorer:
+    """Chapter 3's explorer: the points and their best line for each noise and seed."""
+    n = _validate.positive_int("n", n)
+    noise_control = Control("noise", "Noise", tuple(map(float, noises)), default[0])
+    seed_control = Control("seed", "Seed", tuple(map(int, seeds)), default[1])
+    panels = {
+        (noise, seed): _fit_panel(noise, seed, n)
+        for noise, seed in product(noise_control.values, seed_control.values)
+    }
+    note = (
+        f"This figure shows noise {default[0]:g} and seed {default[1]}; on the "
+        f"book's website two sliders let you choose any of {len(panels)} draws."
+    )
+    return Explorer("Noisy data settings", (noise_control, seed_control), panels, note)

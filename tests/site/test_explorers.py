@@ -1,4 +1,4 @@
-"""The explorers of chapters 1 and 2 in a real browser.
+"""The explorers of chapters 1 to 3 in a real browser.
 
 Moving a control (with the keyboard, as a reader without a mouse does) must show the
 figure of that setting, checked against the package's own runs; every control is
@@ -24,6 +24,7 @@ from tests.site.conftest import CHAPTERS, page_url
 
 CH01 = next((c for c in CHAPTERS if c.endswith("01-learning-by-nudging")), None)
 CH02 = next((c for c in CHAPTERS if c.endswith("02-pytorch-linear")), None)
+CH03 = next((c for c in CHAPTERS if c.endswith("03-linear-regression")), None)
 PAGE_LIMIT = 2_000_000
 
 pytestmark = pytest.mark.skipif(
@@ -99,8 +100,10 @@ def test_lr_and_momentum_sliders_show_that_run(visits, lr, momentum):
         assert slider.get_attribute("aria-valuetext") == f"{value:g}"
 
 
-@pytest.mark.parametrize("chapter", ["CH01", "CH02"])
+@pytest.mark.parametrize("chapter", ["CH01", "CH02", "CH03"])
 def test_every_control_is_labelled_and_the_summary_is_announced(visits, chapter):
+    if globals()[chapter] is None:
+        pytest.skip(f"{chapter} is not in the toc")
     page = visits(globals()[chapter]).page
     for root in page.locator(".bml-explore").all():
         sliders = root.get_by_role("slider")
@@ -113,8 +116,10 @@ def test_every_control_is_labelled_and_the_summary_is_announced(visits, chapter)
         assert live.get_attribute("aria-live") == "polite"
 
 
-@pytest.mark.parametrize("chapter", ["CH01", "CH02"])
+@pytest.mark.parametrize("chapter", ["CH01", "CH02", "CH03"])
 def test_without_script_and_in_print_the_default_figure_shows(browser, server, chapter):
+    if globals()[chapter] is None:
+        pytest.skip(f"{chapter} is not in the toc")
     context = browser.new_context(java_script_enabled=False)
     try:
         page = context.new_page()
@@ -154,3 +159,35 @@ def test_page_weight_with_its_explorer_is_within_2_mb(visits, chapter):
         ".reduce((n, e) => n + new Blob([e.outerHTML]).size, 0)"
     )
     assert 0 < added < total
+
+
+@pytest.mark.skipif(CH03 is None, reason="chapter 3 is not in the toc")
+@pytest.mark.parametrize(("noise", "seed"), [(0.25, 9), (2.0, 4)])
+def test_noise_and_seed_sliders_show_that_draw(visits, noise, seed):
+    from examples.explore import NOISES, SEEDS, describe_fit, noisy_fit
+
+    page = visits(CH03).page
+    root = explorer(page, "noise")
+    choose(root, "noise", NOISES.index(noise))
+    choose(root, "seed", SEEDS.index(seed))
+    panel = visible_panel(root)
+    weight, bias = noisy_fit(noise, seed)
+    assert float(panel.get_attribute("data-weight")) == weight
+    assert float(panel.get_attribute("data-bias")) == bias
+    assert root.locator(".bml-explore__summary").inner_text() == describe_fit(
+        noise, seed
+    )
+    label = panel.get_by_role("img").get_attribute("aria-label")
+    assert f"noise {noise:g} and seed {seed}" in label
+    assert panel.locator(".bml-explore__point").count() == 10
+
+
+@pytest.mark.skipif(CH03 is None, reason="chapter 3 is not in the toc")
+def test_chapter_3_page_weight_is_within_2_mb(visits):
+    visit = visits(CH03)
+    total = sum(
+        size
+        for url, size in visit.sizes.items()
+        if url == visit.url or visit.kinds[url] in ("image", "fetch", "xhr")
+    )
+    assert 0 < total <= PAGE_LIMIT, f"{visit.url} weighs {total} bytes"
