@@ -337,9 +337,11 @@ def svg_chart(
         px, py = axes._x(x), axes._y(y)
         anchor = "end" if px > (x0 + x1) / 2 else "start"
         dx = -8 if anchor == "end" else 8
+        # Below a point at the top of the plot, where the title is; above any other.
+        dy = 18 if py < y0 + 20 else -6
         out.append(
             f'<circle cx="{_num(px)}" cy="{_num(py)}" r="4" fill="{colour}"/>'
-            f'<text x="{_num(px + dx)}" y="{_num(py)}" dy="-6" '
+            f'<text x="{_num(px + dx)}" y="{_num(py)}" dy="{dy}" '
             f'text-anchor="{anchor}" fill="{_INK}">{html.escape(text)}</text>'
         )
     out.append("</svg>")
