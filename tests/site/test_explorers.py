@@ -191,3 +191,14 @@ def test_chapter_3_page_weight_is_within_2_mb(visits):
         if url == visit.url or visit.kinds[url] in ("image", "fetch", "xhr")
     )
     assert 0 < total <= PAGE_LIMIT, f"{visit.url} weighs {total} bytes"
+
+
+def test_home_and_end_keys_reach_the_first_and_last_step(visits):
+    page = visits(CH01).page
+    root = explorer(page, "step")
+    slider = root.get_by_role("slider", name="Step size", exact=True)
+    slider.focus()
+    for key, step in (("End", STEPS[-1]), ("Home", STEPS[0])):
+        slider.press(key)
+        assert visible_panel(root).get_attribute("data-step") == f"{step:g}"
+        assert root.locator("output").inner_text() == f"{step:g}"
