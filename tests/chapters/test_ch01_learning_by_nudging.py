@@ -45,7 +45,9 @@ def test_log_counts_iterations_from_zero(chapter):
     # "after 48 iterations ... its last line is iteration 47"
     g = chapter.glued
     assert g["last_iteration"] == g["iterations"] - 1
-    last = chapter.stdout().strip().splitlines()[-1]
+    # the log's last line (the "Try it" cell prints a sentence after the log)
+    log = [ln for ln in chapter.stdout().splitlines() if ln.startswith("iteration")]
+    last = log[-1]
     assert last.startswith(f"iteration {g['last_iteration']}:") and "stop" in last
 
 
@@ -87,3 +89,29 @@ def test_text_stands_alone_and_opens_and_closes_as_promised():
     assert headings[-2:] == ["## Key takeaways", "## Exercises"]
     assert "**What you will be able to do.**" in text
     assert "**What you need first.**" in text
+
+
+def test_step_explorer_has_a_figure_per_step(chapter):
+    from examples.explore import STEPS
+
+    html = chapter.html_outputs("bml-explore")
+    assert len(html) == 1
+    assert html[0].count('class="bml-explore__panel"') == len(STEPS)
+    assert html[0].count(" hidden>") == len(STEPS) - 1
+
+
+def test_steps_no_wider_than_the_band_always_stop(chapter):
+    # "Up to a step of 0.0667 ... every such step stops"; larger ones may or may not
+    g = chapter.glued
+    assert g["try_safe"] == pytest.approx(0.2 / 3)
+    stops = [float(s) for s in g["try_stops"].split(", ")]
+    never = [float(s) for s in g["try_never"].split(", ")]
+    lucky = [float(s) for s in g["try_lucky"].split(", ")]
+    assert all(s > g["try_safe"] for s in never)
+    assert lucky and all(s in stops and s > g["try_safe"] for s in lucky)
+    assert min(stops) == g["try_smallest"] and max(never) == g["try_largest"]
+    assert g["try_small_iterations"] <= 300
+
+
+def test_reader_cell_describes_its_step(chapter):
+    assert "Step 0.07: the error is within tolerance (0.1) after" in chapter.stdout()

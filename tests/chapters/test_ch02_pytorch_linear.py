@@ -92,3 +92,34 @@ def test_text_stands_alone_and_opens_and_closes_as_promised():
     assert headings[-2:] == ["## Key takeaways", "## Exercises"]
     assert "**What you will be able to do.**" in text
     assert "**What you need first.**" in text
+
+
+def test_lr_explorer_has_a_figure_per_setting(chapter):
+    from examples.explore import LRS, MOMENTUMS
+
+    html = chapter.html_outputs("bml-explore")
+    assert len(html) == 1
+    assert html[0].count('class="bml-explore__panel"') == len(LRS) * len(MOMENTUMS)
+    assert chapter.glued["try_num_runs"] == len(LRS) * len(MOMENTUMS)
+
+
+def test_more_momentum_needs_a_smaller_learning_rate(chapter):
+    g = chapter.glued
+    largest = [
+        float(part.split(": ")[1]) for part in g["try_largest_by_momentum"].split("; ")
+    ]
+    assert largest == sorted(largest, reverse=True)
+    assert largest[0] > largest[-1]
+    # "without momentum, a learning rate of 0.1 overflows in epoch N"
+    assert g["try_diverged_lr"] > g["try_lr_max_no_momentum"] == largest[0]
+    assert 0 <= g["try_diverged_epoch"] < 201
+
+
+def test_momentum_helps_below_the_limit_but_not_everywhere(chapter):
+    g = chapter.glued
+    assert g["try_small_loss_top"] < g["try_small_loss_plain"]
+    assert g["try_patchy"].startswith("learning rate ")
+
+
+def test_reader_cell_describes_its_run(chapter):
+    assert "Learning rate 0.03, momentum 0.5: " in chapter.stdout()

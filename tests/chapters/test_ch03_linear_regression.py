@@ -127,3 +127,25 @@ def test_text_stands_alone_and_opens_and_closes_as_promised():
     assert headings[-2:] == ["## Key takeaways", "## Exercises"]
     assert "**What you will be able to do.**" in text
     assert "**What you need first.**" in text
+
+
+def test_noise_explorer_has_a_figure_per_draw(chapter):
+    from examples.explore import NOISES, SEEDS
+
+    html = chapter.html_outputs("bml-explore")
+    assert len(html) == 1
+    assert html[0].count('class="bml-explore__panel"') == len(NOISES) * len(SEEDS)
+    assert chapter.glued["try_num_seeds"] == len(SEEDS)
+
+
+def test_the_best_weight_moves_in_proportion_to_the_noise(chapter):
+    # "halving the noise halves the largest distance; doubling it doubles it"
+    g = chapter.glued
+    assert 0 <= g["try_gap_min"] < g["try_gap_max"]
+    assert g["try_gap_max_half"] == pytest.approx(g["try_gap_max"] / 2, rel=1e-9)
+    assert g["try_gap_max_double"] == pytest.approx(2 * g["try_gap_max"], rel=1e-9)
+    assert g["try_gap_ratio"] == pytest.approx(2.0, rel=1e-9)
+
+
+def test_reader_cell_describes_its_draw(chapter):
+    assert "Noise 1.5, seed 7: the least-squares line is y = " in chapter.stdout()

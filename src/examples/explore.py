@@ -1,0 +1,687 @@
+"""Explorables: a control in the page picks one of many runs computed at build time.
+
+An :class:`Explorer` holds a grid of settings (one or two controls, each a list of
+values) and, for every point of the grid, a :class:`Panel`: the figure for that
+setting as inline SVG, its alt text, a one-line summary and the numbers it shows.
+:meth:`Explorer.to_html` writes one self-contained piece of HTML: labelled range
+controls, every panel (all but the chosen one hidden) and a short inline script that
+shows the panel of the chosen setting. With no script, in print and in the PDF, the
+page shows the default setting's figure, a real figure. Nothing moves by itself, so
+there is nothing for ``prefers-reduced-motion`` to stop.
+
+The two builders, :func:`step_size_explorer` (chapter 1) and
+:func:`learning_rate_explorer` (chapter 2), draw the runs of :func:`step_size_runs`
+and :func:`lr_momentum_run`, which the tests and the reader notebooks call too.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import product
+
+from examples import _validate
+from examples.data import line_data, noisy_line
+from examples.least_squares import least_squares_line
+from examples.models import LinearModel
+from examples.plotting import PALETTE
+from examples.scratch import NudgeResult, learn_by_nudging
+from examples.training import History, TrainingDivergedError, train_per_sample
+
+# ---------------------------------------------------------------------------------
+# The generic explorer
+
+
+@dataclass(frozen=True)
+class Control:
+    """One setting the reader changes: a name, a visible label and its values."""
+
+    name: str
+    label: str
+    values: tuple[float, ...]
+    default: float
+
+    def __post_init__(self) -> None:
+        if not self.name.isidentifier():
+            raise ValueError(f"name must be an identifier, got {self.name!r}")
+        if not self.label.strip():
+            raise ValueError("label must not be empty: every control is labelled")
+        if len(self.values) < 2:
+            raise ValueError(f"values of {self.name} must hold at least two values")
+        if self.default not in self.values:
+            raise ValueError(
+                f"default of {self.name} must be one of its values, got {self.default!r}"
+            )
+
+    def text(self, value: float) -> str:
+        """The value as the page shows it, and as it appears in the panel keys."""
+        return f"{value:g}"
+
+
+@dataclass(frozen=True)
+class Panel:
+    """The figure for one setting: SVG, alt text, a summary and its numbers."""
+
+    svg: str
+    alt: str
+    summary: str
+    data: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Explorer:
+    """Controls and one :class:`Panel` per point of their grid."""
+
+    label: str
+    controls: tuple[Control, ...]
+    panels: Mapping[tuple[float, ...], Panel]
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.controls:
+            raise ValueError("controls must hold at least one Control")
+        grid = set(product(*(c.values for c in self.controls)))
+        if set(self.panels) != grid:
+            missing = sorted(grid - set(self.panels))[:3]
+            raise ValueError(f"panels must cover the grid exactly; missing {missing}")
+
+    @property
+    def default(self) -> tuple[float, ...]:
+        """The setting shown first, with no script and in print."""
+        return tuple(c.default for c in self.controls)
+
+    def key(self, setting: Sequence[float]) -> str:
+        """The panel's key in the page, e.g. ``lr=0.01|momentum=0.2``."""
+        return "|".join(
+            f"{c.name}={c.text(v)}" for c, v in zip(self.controls, setting, strict=True)
+        )
+
+    def to_html(self) -> str:
+        """Controls, panels and the script that switches them, as one piece of HTML."""
+        digest = hashlib.sha256(
+            "".join(self.key(s) + p.svg for s, p in self.panels.items()).encode()
+        ).hexdigest()[:12]
+        uid = f"bml-explore-{digest}"
+        chosen = self.default
+        parts = [f'<div class="bml-explore" id="{uid}">', _STYLE]
+        parts.append(
+            f'<div class="bml-explore__controls" role="group" '
+            f'aria-label="{html.escape(self.label, quote=True)}">'
+        )
+        for c in self.controls:
+            texts = [c.text(v) for v in c.values]
+            index = c.values.index(c.default)
+            ident = f"{uid}-{c.name}"
+            parts.append(
+                f'<div class="bml-explore__control">'
+                f'<label for="{ident}">{html.escape(c.label)}</label>'
+                f'<input type="range" id="{ident}" min="0" max="{len(texts) - 1}" '
+                f'step="1" value="{index}" data-name="{c.name}" '
+                f"data-values='{json.dumps(texts)}' "
+                f'aria-valuetext="{texts[index]}">'
+                f'<output for="{ident}" class="bml-explore__value">{texts[index]}'
+                "</output></div>"
+            )
+        parts.append("</div>")
+        parts.append('<div class="bml-explore__figure">')
+        for setting, panel in self.panels.items():
+            attrs = " ".join(
+                f'data-{k}="{html.escape(str(v), quote=True)}"'
+                for k, v in panel.data.items()
+            )
+            hidden = "" if setting == chosen else " hidden"
+            parts.append(
+                f'<div class="bml-explore__panel" data-key="{self.key(setting)}" '
+                f'data-summary="{html.escape(panel.summary, quote=True)}" '
+                f'{attrs}{hidden}><svg role="img" '
+                f'aria-label="{html.escape(panel.alt, quote=True)}" '
+                f"{panel.svg}</div>"
+            )
+        parts.append("</div>")
+        parts.append(
+            '<p class="bml-explore__summary" aria-live="polite">'
+            f"{html.escape(self.panels[chosen].summary)}</p>"
+        )
+        if self.note:
+            parts.append(f'<p class="bml-explore__print">{html.escape(self.note)}</p>')
+        parts.append(_SCRIPT.replace("UID", uid))
+        parts.append("</div>")
+        return "\n".join(parts)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    @property
+    def nbytes(self) -> int:
+        """The size of :meth:`to_html` in bytes, what the explorer adds to a page."""
+        return len(self.to_html().encode("utf-8"))
+
+
+_STYLE = """<style>
+.bml-explore { margin: 0.75rem 0 1rem; }
+.bml-explore__controls { display: flex; flex-wrap: wrap; gap: 0.4rem 1.5rem;
+  align-items: center; margin-bottom: 0.5rem; }
+.bml-explore__control { display: flex; align-items: center; gap: 0.5rem;
+  flex: 1 1 16rem; margin: 0; }
+.bml-explore__control input[type=range] { flex: 1 1 8rem; min-height: 1.75rem;
+  accent-color: #0072B2; }
+.bml-explore__value { min-width: 3.5rem; font-variant-numeric: tabular-nums;
+  font-weight: 600; }
+.bml-explore__panel svg { display: block; width: 100%; max-width: 40rem;
+  height: auto; background: #ffffff; border-radius: 0.5rem; }
+html[data-theme="dark"] .bml-explore__panel svg {
+  box-shadow: 0 0 0 1px var(--pst-color-border, #555); }
+.bml-explore__summary { margin: 0.4rem 0 0; font-size: 0.95rem; }
+.bml-explore__print { display: none; }
+@media print {
+  .bml-explore__controls { display: none; }
+  .bml-explore__print { display: block; font-style: italic; }
+}
+</style>"""
+
+_SCRIPT = """<script>
+(function () {
+  var root = document.getElementById("UID");
+  if (!root || root.dataset.ready) return;
+  root.dataset.ready = "1";
+  var inputs = root.querySelectorAll("input[type=range]");
+  var panels = root.querySelectorAll(".bml-explore__panel");
+  var summary = root.querySelector(".bml-explore__summary");
+  function show() {
+    var key = [];
+    inputs.forEach(function (input) {
+      var text = JSON.parse(input.dataset.values)[+input.value];
+      input.setAttribute("aria-valuetext", text);
+      input.nextElementSibling.textContent = text;
+      key.push(input.dataset.name + "=" + text);
+    });
+    key = key.join("|");
+    panels.forEach(function (panel) {
+      var on = panel.dataset.key === key;
+      panel.hidden = !on;
+      if (on) summary.textContent = panel.dataset.summary;
+    });
+  }
+  inputs.forEach(function (input) {
+    input.addEventListener("input", show);
+    input.addEventListener("change", show);
+  });
+  show();
+})();
+</script>"""
+
+
+# ---------------------------------------------------------------------------------
+# A small SVG line chart in the book's style (examples.plotting)
+
+_W, _H = 480, 290
+_LEFT, _RIGHT, _TOP, _BOTTOM = 62, 14, 30, 46
+_INK, _GRID = "#222222", "#dddddd"
+
+
+def _num(v: float) -> str:
+    return f"{v:.1f}".rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True)
+class _Axes:
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    log_y: bool = False
+
+    def _y(self, v: float) -> float:
+        lo, hi = self.y_range
+        if self.log_y:
+            v, lo, hi = math.log10(v), math.log10(lo), math.log10(hi)
+        v = min(max(v, lo), hi)
+        return _TOP + (hi - v) / (hi - lo) * (_H - _TOP - _BOTTOM)
+
+    def _x(self, v: float) -> float:
+        lo, hi = self.x_range
+        return _LEFT + (v - lo) / (hi - lo) * (_W - _LEFT - _RIGHT)
+
+    def point(self, x: float, y: float) -> str:
+        return f"{_num(self._x(x))},{_num(self._y(y))}"
+
+
+def svg_chart(
+    axes: _Axes,
+    series: Sequence[tuple[Sequence[float], Sequence[float], str]],
+    *,
+    x_ticks: Sequence[float],
+    y_ticks: Sequence[tuple[float, str]],
+    x_label: str,
+    y_label: str,
+    title: str,
+    band: tuple[float, float] | None = None,
+    zero_line: bool = False,
+    marks: Sequence[tuple[float, float, str, str]] = (),
+    scatter: Sequence[tuple[float, float]] = (),
+    dashes: Sequence[str] = (),
+    legend: Sequence[str] = (),
+) -> str:
+    """The rest of an ``<svg ...>`` tag: viewBox, then the chart, then ``</svg>``.
+
+    ``series`` are ``(xs, ys, colour)`` lines, drawn with ``dashes[i]`` (an SVG
+    dash array, "" for solid) and named ``legend[i]`` when given; ``scatter`` are
+    data points; ``marks`` are ``(x, y, colour, text)`` points labelled with text.
+    The caller writes ``<svg role="img" aria-label=..``.
+    """
+    x0, x1 = _LEFT, _W - _RIGHT
+    y0, y1 = _TOP, _H - _BOTTOM
+    out = [
+        f'viewBox="0 0 {_W} {_H}" width="{_W}" height="{_H}" '
+        'font-family="DejaVu Sans, Arial, sans-serif" font-size="13">',
+        f'<rect width="{_W}" height="{_H}" fill="#ffffff"/>',
+        f'<text x="{_W / 2}" y="18" text-anchor="middle" font-size="14" '
+        f'fill="{_INK}">{html.escape(title)}</text>',
+    ]
+    if band is not None:
+        top, bottom = axes._y(band[1]), axes._y(band[0])
+        out.append(
+            f'<rect x="{x0}" y="{_num(top)}" width="{x1 - x0}" '
+            f'height="{_num(bottom - top)}" fill="{PALETTE[2]}" fill-opacity="0.25"/>'
+        )
+    for v, text in y_ticks:
+        y = _num(axes._y(v))
+        out.append(
+            f'<line x1="{x0}" x2="{x1}" y1="{y}" y2="{y}" stroke="{_GRID}"/>'
+            f'<text x="{x0 - 6}" y="{y}" dy="4" text-anchor="end" '
+            f'fill="{_INK}">{html.escape(text)}</text>'
+        )
+    for v in x_ticks:
+        x = _num(axes._x(v))
+        out.append(
+            f'<line x1="{x}" x2="{x}" y1="{y0}" y2="{y1}" stroke="{_GRID}"/>'
+            f'<text x="{x}" y="{y1 + 17}" text-anchor="middle" '
+            f'fill="{_INK}">{v:g}</text>'
+        )
+    if zero_line:
+        y = _num(axes._y(0.0))
+        out.append(f'<line x1="{x0}" x2="{x1}" y1="{y}" y2="{y}" stroke="{_INK}"/>')
+    out.append(
+        f'<path d="M{x0},{y0}V{y1}H{x1}" fill="none" stroke="{_INK}"/>'
+        f'<text x="{(x0 + x1) / 2}" y="{_H - 8}" text-anchor="middle" '
+        f'fill="{_INK}">{html.escape(x_label)}</text>'
+        f'<text transform="translate(14 {(y0 + y1) / 2}) rotate(-90)" '
+        f'text-anchor="middle" fill="{_INK}">{html.escape(y_label)}</text>'
+    )
+    for i, (xs, ys, colour) in enumerate(series):
+        points = " ".join(axes.point(x, y) for x, y in zip(xs, ys, strict=True))
+        dash = dashes[i] if i < len(dashes) and dashes[i] else ""
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(
+            f'<polyline points="{points}" fill="none" stroke="{colour}" '
+            f'stroke-width="2" stroke-linejoin="round"{dash_attr}/>'
+        )
+        if i < len(legend):
+            y = y0 + 14 + 18 * i
+            out.append(
+                f'<line x1="{x0 + 10}" x2="{x0 + 38}" y1="{y}" y2="{y}" '
+                f'stroke="{colour}" stroke-width="2"{dash_attr}/>'
+                f'<text x="{x0 + 44}" y="{y}" dy="4" fill="{_INK}">'
+                f"{html.escape(legend[i])}</text>"
+            )
+    for x, y in scatter:
+        out.append(
+            f'<circle class="bml-explore__point" cx="{_num(axes._x(x))}" '
+            f'cy="{_num(axes._y(y))}" r="4.5" fill="{PALETTE[0]}"/>'
+        )
+    for x, y, colour, text in marks:
+        px, py = axes._x(x), axes._y(y)
+        anchor = "end" if px > (x0 + x1) / 2 else "start"
+        dx = -8 if anchor == "end" else 8
+        # Below a point at the top of the plot, where the title is; above any other.
+        dy = 18 if py < y0 + 20 else -6
+        out.append(
+            f'<circle cx="{_num(px)}" cy="{_num(py)}" r="4" fill="{colour}"/>'
+            f'<text x="{_num(px + dx)}" y="{_num(py)}" dy="{dy}" '
+            f'text-anchor="{anchor}" fill="{_INK}">{html.escape(text)}</text>'
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------------
+# Chapter 1: the step size of the nudging loop
+
+#: The steps of chapter 1's explorer, from creeping to leaping.
+STEPS = (0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.15, 0.2, 0.3, 0.5)
+
+
+def step_size_runs(
+    steps: Sequence[float] = STEPS,
+    tolerance: float = 0.1,
+    max_iterations: int = 300,
+    seed: int = 0,
+) -> dict[float, NudgeResult]:
+    """Chapter 1's run (x = 3, y = 9, the same seed) once for every step size."""
+    if not steps:
+        raise ValueError("steps must hold at least one step size")
+    return {
+        float(s): learn_by_nudging(
+            x=3.0,
+            y=9.0,
+            step=s,
+            tolerance=tolerance,
+            max_iterations=max_iterations,
+            seed=seed,
+        )
+        for s in steps
+    }
+
+
+def describe_nudging(result: NudgeResult) -> str:
+    """One sentence: how many iterations the run took, or that it never stopped."""
+    if result.converged:
+        return (
+            f"Step {result.step:g}: the error is within tolerance "
+            f"({result.tolerance:g}) after {result.iterations} iterations."
+        )
+    tail = sorted({round(e, 3) for e in result.errors[-4:]})
+    return (
+        f"Step {result.step:g}: the error never gets within tolerance "
+        f"({result.tolerance:g}) in {result.iterations} iterations; it ends up "
+        f"jumping between {tail[0]:.3f} and {tail[-1]:.3f}."
+    )
+
+
+def _nudging_panel(result: NudgeResult, max_iterations: int) -> Panel:
+    axes = _Axes((0, max_iterations), (-8.0, 2.0))
+    n = result.iterations
+    last = n - 1
+    mark = (
+        (last, result.final_error, PALETTE[1], f"stops at iteration {last}")
+        if result.converged
+        else (last, result.final_error, PALETTE[1], "never within tolerance")
+    )
+    svg = svg_chart(
+        axes,
+        [(range(n), result.errors, PALETTE[1])],
+        x_ticks=range(0, max_iterations + 1, 50),
+        y_ticks=[(v, f"{v:g}") for v in (-8, -6, -4, -2, 0, 2)],
+        x_label="iteration",
+        y_label="error",
+        title=f"Step {result.step:g}, tolerance band ±{result.tolerance:g}",
+        band=(-result.tolerance, result.tolerance),
+        zero_line=True,
+        marks=[mark],
+    )
+    start = result.errors[0]
+    if result.converged:
+        alt = (
+            f"Line chart of the error against iteration for a step of "
+            f"{result.step:g}. The error climbs in a straight line from {start:.2f} "
+            f"by {3 * result.step:g} per iteration and enters the shaded tolerance "
+            f"band around zero at iteration {last}, where the loop stops."
+        )
+    else:
+        tail = sorted({round(e, 3) for e in result.errors[-4:]})
+        alt = (
+            f"Line chart of the error against iteration for a step of "
+            f"{result.step:g}. The error climbs from {start:.2f} by "
+            f"{3 * result.step:g} per iteration, then jumps back and forth across "
+            f"the shaded tolerance band, between {tail[0]:.3f} and {tail[-1]:.3f}, "
+            f"for all {n} iterations without ever landing inside it."
+        )
+    data = {
+        "step": f"{result.step:g}",
+        "converged": str(result.converged).lower(),
+        "iterations": str(n),
+        "final-error": repr(result.final_error),
+    }
+    return Panel(svg, alt, describe_nudging(result), data)
+
+
+def step_size_explorer(
+    steps: Sequence[float] = STEPS,
+    default: float = 0.05,
+    tolerance: float = 0.1,
+    max_iterations: int = 300,
+    seed: int = 0,
+) -> Explorer:
+    """Chapter 1's explorer: the error path of the nudging loop for each step."""
+    max_iterations = _validate.positive_int("max_iterations", max_iterations)
+    runs = step_size_runs(steps, tolerance, max_iterations, seed)
+    control = Control("step", "Step size", tuple(runs), float(default))
+    panels = {(s,): _nudging_panel(r, max_iterations) for s, r in runs.items()}
+    note = (
+        f"This figure shows the step {default:g}; on the book's website a slider "
+        f"lets you choose any of {len(runs)} step sizes from {min(runs):g} to "
+        f"{max(runs):g}."
+    )
+    return Explorer("Nudging loop settings", (control,), panels, note)
+
+
+# ---------------------------------------------------------------------------------
+# Chapter 2: learning rate and momentum of the PyTorch loop
+
+#: The learning rates and momentums of chapter 2's explorer.
+LRS = (0.001, 0.003, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1)
+MOMENTUMS = (0.0, 0.2, 0.5, 0.8, 0.9)
+
+
+@dataclass(frozen=True)
+class LinearRun:
+    """One training run of chapter 2's model: its history, or where it diverged."""
+
+    lr: float
+    momentum: float
+    loss: tuple[float, ...]
+    diverged_at: int | None
+    weight: float | None
+    bias: float | None
+
+    @property
+    def outcome(self) -> str:
+        """``"diverged"``, ``"grew"`` or ``"fell"``: what the mean loss did."""
+        if self.diverged_at is not None:
+            return "diverged"
+        return "grew" if self.loss[-1] > self.loss[0] else "fell"
+
+
+@functools.lru_cache(maxsize=256)
+def lr_momentum_run(
+    lr: float, momentum: float, num_epochs: int = 201, seed: int = 0
+) -> LinearRun:
+    """Chapter 2's run (six points on y = 3x, a weight and a bias, seed 0) with
+    another learning rate and momentum. A run whose loss overflows is run again up
+    to the epoch before, so that its loss curve can be drawn. Runs are remembered:
+    the result is immutable, and the chapter and its explorer share them."""
+    X, y = line_data(weight=3.0, n=6)
+
+    def train(epochs: int) -> tuple[LinearModel, History]:
+        model = LinearModel(bias=True, seed=seed)
+        history = train_per_sample(
+            model, X, y, lr=lr, momentum=momentum, num_epochs=epochs
+        )
+        return model, history
+
+    try:
+        model, history = train(num_epochs)
+    except TrainingDivergedError as error:
+        epoch = int(re.search(r"diverged at epoch (\d+)", str(error)).group(1))
+        loss: tuple[float, ...] = ()
+        if epoch > 0:
+            loss = tuple(train(epoch)[1].loss)
+        return LinearRun(lr, momentum, loss, epoch, None, None)
+    return LinearRun(lr, momentum, tuple(history.loss), None, model.weight, model.bias)
+
+
+def describe_training(run: LinearRun) -> str:
+    """One sentence: what the mean loss did with this learning rate and momentum."""
+    head = f"Learning rate {run.lr:g}, momentum {run.momentum:g}: "
+    if run.outcome == "diverged":
+        return head + (
+            f"training diverges; the loss overflows in epoch {run.diverged_at}."
+        )
+    verb = "falls" if run.outcome == "fell" else "grows"
+    return head + (
+        f"the mean loss {verb} from {run.loss[0]:.3g} to {run.loss[-1]:.3g} in "
+        f"{len(run.loss)} epochs; the weight ends at {run.weight:.4f}."
+    )
+
+
+_LOSS_RANGE = (1e-12, 1e8)
+
+
+def _training_panel(run: LinearRun, num_epochs: int) -> Panel:
+    axes = _Axes((0, num_epochs), _LOSS_RANGE, log_y=True)
+    losses = [min(max(v, _LOSS_RANGE[0]), _LOSS_RANGE[1]) for v in run.loss]
+    marks = []
+    if run.diverged_at is not None:
+        marks.append(
+            (
+                run.diverged_at,
+                _LOSS_RANGE[1],
+                PALETTE[1],
+                f"diverged in epoch {run.diverged_at}",
+            )
+        )
+    svg = svg_chart(
+        axes,
+        [(range(len(losses)), losses, PALETTE[0])] if losses else [],
+        x_ticks=range(0, num_epochs + 1, 50),
+        y_ticks=[(10.0**k, f"1e{k}") for k in range(-12, 9, 4)],
+        x_label="epoch",
+        y_label="mean loss (log scale)",
+        title=f"Learning rate {run.lr:g}, momentum {run.momentum:g}",
+        marks=marks,
+    )
+    if run.outcome == "diverged":
+        alt = (
+            f"Line chart of the mean loss against epoch on a log scale, for a "
+            f"learning rate of {run.lr:g} and a momentum of {run.momentum:g}. The "
+            f"loss shoots up off the top of the chart and overflows in epoch "
+            f"{run.diverged_at}: training diverged."
+        )
+    else:
+        verb = "falls" if run.outcome == "fell" else "grows"
+        alt = (
+            f"Line chart of the mean loss against epoch on a log scale, for a "
+            f"learning rate of {run.lr:g} and a momentum of {run.momentum:g}. The "
+            f"loss {verb} from {run.loss[0]:.3g} to {run.loss[-1]:.3g} over "
+            f"{len(run.loss)} epochs."
+        )
+    data = {
+        "lr": f"{run.lr:g}",
+        "momentum": f"{run.momentum:g}",
+        "outcome": run.outcome,
+        "diverged-at": "" if run.diverged_at is None else str(run.diverged_at),
+        "final-loss": repr(run.loss[-1])
+        if run.loss and run.diverged_at is None
+        else "",
+    }
+    return Panel(svg, alt, describe_training(run), data)
+
+
+def learning_rate_explorer(
+    lrs: Sequence[float] = LRS,
+    momentums: Sequence[float] = MOMENTUMS,
+    default: tuple[float, float] = (0.01, 0.2),
+    num_epochs: int = 201,
+    seed: int = 0,
+) -> Explorer:
+    """Chapter 2's explorer: the loss curve for each learning rate and momentum."""
+    num_epochs = _validate.positive_int("num_epochs", num_epochs)
+    if not lrs or not momentums:
+        raise ValueError("lrs and momentums must each hold at least two values")
+    lr_control = Control("lr", "Learning rate", tuple(map(float, lrs)), default[0])
+    m_control = Control(
+        "momentum", "Momentum", tuple(map(float, momentums)), default[1]
+    )
+    panels = {
+        (lr, m): _training_panel(lr_momentum_run(lr, m, num_epochs, seed), num_epochs)
+        for lr, m in product(lr_control.values, m_control.values)
+    }
+    note = (
+        f"This figure shows a learning rate of {default[0]:g} and a momentum of "
+        f"{default[1]:g}; on the book's website two sliders let you choose any of "
+        f"{len(panels)} combinations."
+    )
+    return Explorer("Optimiser settings", (lr_control, m_control), panels, note)
+
+
+# ---------------------------------------------------------------------------------
+# Chapter 3: how far the noise moves the best line
+
+#: The seeds and noise levels of chapter 3's explorer.
+SEEDS = tuple(range(10))
+NOISES = (0.25, 0.5, 1.0, 2.0)
+
+
+def noisy_fit(noise: float, seed: int, n: int = 10) -> tuple[float, float]:
+    """The least-squares ``(weight, bias)`` of chapter 3's points for this draw."""
+    return least_squares_line(*noisy_line(n=n, noise=noise, seed=seed))
+
+
+def describe_fit(noise: float, seed: int, n: int = 10) -> str:
+    """One sentence: the best line for this draw and how far its weight is from 1."""
+    weight, bias = noisy_fit(noise, seed, n)
+    return (
+        f"Noise {noise:g}, seed {seed}: the least-squares line is "
+        f"y = {weight:.3f} x {'+' if bias >= 0 else '-'} {abs(bias):.3f}; its "
+        f"weight is {abs(weight - 1):.3f} from the true weight 1."
+    )
+
+
+def _fit_panel(noise: float, seed: int, n: int) -> Panel:
+    X, y = noisy_line(n=n, noise=noise, seed=seed)
+    weight, bias = least_squares_line(X, y)
+    top = n - 1
+    axes = _Axes((0, top), (-6.0, top + 6.0))
+    ends = (0.0, float(top))
+    svg = svg_chart(
+        axes,
+        [
+            (ends, [weight * e + bias for e in ends], PALETTE[2]),
+            (ends, ends, PALETTE[6]),
+        ],
+        x_ticks=range(0, top + 1, 3),
+        y_ticks=[(v, f"{v:g}") for v in range(-6, top + 7, 3)],
+        x_label="x",
+        y_label="y",
+        title=f"Noise {noise:g}, seed {seed}",
+        scatter=list(zip(X.tolist(), y.tolist(), strict=True)),
+        dashes=("7 4", "2 3"),
+        legend=(f"least squares, w = {weight:.2f}", "y = x (no noise)"),
+    )
+    alt = (
+        f"Scatter plot of {n} points drawn around the line y = x with noise "
+        f"{noise:g} and seed {seed}, with their least-squares line, of weight "
+        f"{weight:.2f} and bias {bias:.2f}, and the dotted line y = x."
+    )
+    data = {
+        "noise": f"{noise:g}",
+        "seed": str(seed),
+        "weight": repr(weight),
+        "bias": repr(bias),
+    }
+    return Panel(svg, alt, describe_fit(noise, seed, n), data)
+
+
+def noise_explorer(
+    noises: Sequence[float] = NOISES,
+    seeds: Sequence[int] = SEEDS,
+    default: tuple[float, int] = (1.0, 0),
+    n: int = 10,
+) -> Explorer:
+    """Chapter 3's explorer: the points and their best line for each noise and seed."""
+    n = _validate.positive_int("n", n)
+    noise_control = Control("noise", "Noise", tuple(map(float, noises)), default[0])
+    seed_control = Control("seed", "Seed", tuple(map(int, seeds)), default[1])
+    panels = {
+        (noise, seed): _fit_panel(noise, seed, n)
+        for noise, seed in product(noise_control.values, seed_control.values)
+    }
+    note = (
+        f"This figure shows noise {default[0]:g} and seed {default[1]}; on the "
+        f"book's website two sliders let you choose any of {len(panels)} draws."
+    )
+    return Explorer("Noisy data settings", (noise_control, seed_control), panels, note)
