@@ -84,6 +84,9 @@ async def _execute(job: Job) -> Outcome:
         timeout=timeout,
         allow_errors=allow_errors,
         record_timing=False,
+        # kill the kernel once done: a graceful shutdown of a kernel still running a
+        # cell (an interrupted build) prints its zmq traceback
+        shutdown_kernel="immediate",
         resources={"metadata": {"path": str(job.path.parent)}},
     )
     start = time.perf_counter()

@@ -135,6 +135,12 @@ def start(book: Path) -> subprocess.Popen:
     )
 
 
+def start_after(first: subprocess.Popen, book: Path) -> subprocess.Popen:
+    """A second build, started once the first has the lock and executes."""
+    wait_for(first, "executing 1 of 2 chapters")
+    return start(book)
+
+
 def wait_for(proc: subprocess.Popen, text: str) -> str:
     seen = ""
     for line in proc.stdout:
@@ -156,12 +162,12 @@ def test_an_interrupted_execution_says_so_without_a_traceback(book, tmp_path, si
     hold = tmp_path / "hold"
     hold.touch()
     edit(book, "held output", holding_cell(hold))
-    proc = start(book)
-    wait_for(proc, "executing 1 of 2 chapters")
-    time.sleep(3)  # the kernel is running the cell
-    os.killpg(proc.pid, sig)  # Ctrl-C signals the whole process group
-    rest = proc.stdout.read()
-    assert proc.wait(timeout=60) == 128 + sig, rest
+    with start(book) as proc:
+        wait_for(proc, "executing 1 of 2 chapters")
+        time.sleep(3)  # the kernel is running the cell
+        os.killpg(proc.pid, sig)  # Ctrl-C signals the whole process group
+        rest = proc.stdout.read()
+        assert proc.wait(timeout=60) == 128 + sig, rest
     assert "build interrupted" in rest
     assert "Traceback" not in rest and "raised an error" not in rest, rest
     hold.unlink()
@@ -172,15 +178,13 @@ def test_a_second_build_waits_for_the_first(book, tmp_path):
     hold = tmp_path / "hold"
     hold.touch()
     edit(book, "waited output", holding_cell(hold))
-    first = start(book)
-    wait_for(first, "executing 1 of 2 chapters")
-    second = start(book)
-    said = wait_for(second, "is running here: waiting for it")
-    assert said.count("\n") == 1  # one line, then it waits
-    hold.unlink()
-    assert first.wait(timeout=300) == 0, first.stdout.read()[-3000:]
-    rest = second.stdout.read()
-    assert second.wait(timeout=300) == 0, rest[-3000:]
+    with start(book) as first, start_after(first, book) as second:
+        said = wait_for(second, "is running here: waiting for it")
+        assert said.count("\n") == 1  # one line, then it waits
+        hold.unlink()
+        assert first.wait(timeout=300) == 0, first.stdout.read()[-3000:]
+        rest = second.stdout.read()
+        assert second.wait(timeout=300) == 0, rest[-3000:]
     assert "nothing changed since the last successful build" in rest
     assert_complete(book, "waited output")
 
