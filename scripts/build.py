@@ -178,10 +178,11 @@ def analyse(config: dict, cache) -> list[Chapter]:
         nb = book_deps.read_notebook(path, md_config)
         deps = book_deps.analyse_chapter(ROOT, docname, path, nb, index)
         found.append((docname, path, nb, deps))
-    external = set().union(*(deps.external for *_, deps in found))
     previous = _previous_environment()
-    env_key, environment = book_deps.environment_key(ROOT, external, ENVIRONMENT)
+    env_key, environment = book_deps.environment_key(ROOT)
     _report_environment_change(previous, environment)
+    ENVIRONMENT.parent.mkdir(parents=True, exist_ok=True)
+    ENVIRONMENT.write_text(json.dumps({"description": environment}), encoding="utf-8")
     sphinx_config = (config.get("sphinx") or {}).get("config") or {}
     merge_streams = bool(sphinx_config.get("nb_merge_streams", False))
     chapters = []
@@ -212,23 +213,11 @@ def _previous_environment() -> dict | None:
 def _report_environment_change(before: dict | None, environment: dict) -> None:
     """Say what changed in the environment since the last build (every chapter is
     executed again)."""
-    if before is None:
-        return
-    changes = []
-    for part in ("python", "pins", "locks", "versions"):
-        old, new = before.get(part), environment.get(part)
-        if isinstance(old, dict) and isinstance(new, dict):
-            changes += [
-                f"{name}: {old.get(name)} -> {new.get(name)}"
-                for name in sorted(old.keys() | new.keys())
-                if old.get(name) != new.get(name)
-            ]
-        elif old != new:
-            changes.append(f"{part} changed")
-    if changes:
-        say("[book] the environment changed, every chapter is stale:")
-        for change in changes[:20]:
-            say(f"[book]   {change[:120]}")
+    if before is not None and before != environment:
+        changed = [
+            part for part in environment if before.get(part) != environment[part]
+        ]
+        say(f"[book] the environment changed ({', '.join(changed)}): all is stale")
 
 
 def _expected_cost(cache, chapter: Chapter) -> tuple[int, float]:
@@ -423,11 +412,13 @@ def write_report(chapters, sphinx_ran: bool, sphinx_executed, ok: bool) -> None:
 
 
 def check_downloads(chapters: list[Chapter], cache) -> list[str]:
-    """The chapters whose downloadable notebook lacks the outputs the cache holds."""
+    """The chapters whose downloadable notebook lacks the outputs the cache holds
+    (the chapters are the pages named ``NN-...``, as in book/_ext/bml_notebooks)."""
     missing = []
     for c in chapters:
         download = HTML / "_sources" / f"{c.docname}.ipynb"
-        if c.options is None or not download.is_file():
+        chapter = re.match(r"\d{2}-", Path(c.docname).name)
+        if not chapter or c.options is None or not download.is_file():
             continue
         record = cache.match_cache_notebook(c.nb)
         if any(out for _, out in _outputs(cache.get_cache_bundle(record.pk).nb)):
