@@ -28,7 +28,7 @@ build executes it again until it passes. The last lines printed summarise each
 chapter: executed or served from the cache, and its execution time.
 
 **Faults.** One build runs at a time in a folder (a lock on ``_build/.build-lock``,
-held by Sphinx too): a second one waits. A build may be killed at any moment: a
+Sphinx dies with the build): a second one waits. A build may be killed at any moment: a
 chapter is stored so that its cache record never points at a missing notebook
 (``book_exec.store``), a broken record left by anything else is removed and its
 chapter executed again, and a page is re-read whenever its outputs may have changed.
@@ -67,6 +67,7 @@ DOCTREES = BUILD / ".doctrees"
 HTML = BUILD / "html"
 LOCK = BUILD / ".build-lock"
 SPHINX_LOG = STATE / "sphinx.log"
+SPHINX_GROUP = STATE / "sphinx.pgid"  # while Sphinx runs: its process group
 EXCEPTION_LINE = re.compile(r"[A-Za-z_][\w.]*(: .*)?$")
 #: Exit codes (also in the README).
 FAILED_CODE, CANNOT_WRITE, INTERRUPTED_BASE = 1, 73, 128
@@ -96,8 +97,8 @@ def interrupted() -> bool:
 
 
 def lock(path: Path) -> int:
-    """Hold the folder's build lock (returned: a file descriptor, released when this
-    process and the Sphinx it starts have ended); wait while another build has it."""
+    """Hold the folder's build lock (returned: a file descriptor, released when it
+    is closed or this process ends); wait while another build has it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -308,11 +309,11 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def run_sphinx(full: bool, lock_fd: int) -> tuple[int, list[str]]:
+def run_sphinx(full: bool) -> tuple[int, list[str]]:
     """Run the strict Jupyter Book build; returns its exit code and the pages MyST-NB
     executed itself (none, unless a page is outside this script's execution).
 
-    Sphinx holds the build lock too, and ends with the build. A Python traceback
+    Sphinx and what it forks end with the build (``end_leftover_sphinx``). A traceback
     in its output (an extension that failed) is printed as its first exception line
     only; the whole output is in ``SPHINX_LOG``."""
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
@@ -331,10 +332,11 @@ def run_sphinx(full: bool, lock_fd: int) -> tuple[int, list[str]]:
             stderr=subprocess.STDOUT,
             text=True,
             bufsize=1,
-            pass_fds=(lock_fd,),
             preexec_fn=_die_with_parent,
+            start_new_session=True,  # a group: Sphinx and the processes it forks
         ) as proc,
     ):
+        SPHINX_GROUP.write_text(str(proc.pid))
         try:
             for line in proc.stdout:
                 log.write(line)
@@ -360,14 +362,34 @@ def run_sphinx(full: bool, lock_fd: int) -> tuple[int, list[str]]:
                 if "Executing notebook" in line:
                     executed_by_sphinx.append(line.split(":")[0].strip())
         except BaseException:
-            proc.terminate()
+            os.killpg(proc.pid, signal.SIGTERM)
             try:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                proc.kill()
+                os.killpg(proc.pid, signal.SIGKILL)
             raise
         sys.stdout.flush()
+    SPHINX_GROUP.unlink()
     return proc.returncode, executed_by_sphinx
+
+
+def end_leftover_sphinx() -> None:
+    """End what a build killed with SIGKILL left running: Sphinx itself ends with
+    the build (``_die_with_parent``), but not the processes it forked (a
+    multiprocessing manager of sphinx-sitemap, for one)."""
+    try:
+        group = int(SPHINX_GROUP.read_text())
+    except (OSError, ValueError):
+        return
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(") ", 1)[1]
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except (OSError, ValueError):
+            continue
+        if int(fields.split()[2]) == group and str(ROOT).encode() in cmdline:
+            os.kill(int(stat.parent.name), signal.SIGKILL)
+    SPHINX_GROUP.unlink()
 
 
 def force_rewrite_of_every_page() -> None:
@@ -436,9 +458,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
+    lock_fd = None
     try:
         lock_fd = lock(LOCK)
-        return build(args, lock_fd)
+        return build(args)
     except Interrupted:
         say(
             "\n[book] build interrupted: what it finished is kept; "
@@ -450,13 +473,17 @@ def main(argv: list[str] | None = None) -> int:
             raise
         say(f"[book] BUILD FAILED: cannot write {exc.filename}: {exc.strerror}")
         return CANNOT_WRITE
+    finally:
+        if lock_fd is not None:
+            os.close(lock_fd)  # releases the lock
 
 
 WRITE_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.EISDIR, errno.ENOSPC}
 
 
-def build(args, lock_fd: int) -> int:
+def build(args) -> int:
     started = time.perf_counter()
+    end_leftover_sphinx()
     book_exec.configure_environment(ROOT / "src")
 
     stamp = book_deps.tree_stamp(ROOT)
@@ -506,7 +533,7 @@ def build(args, lock_fd: int) -> int:
         force_rewrite_of_every_page()
     FAILED.touch()  # removed only if this build succeeds
     sphinx_started = time.perf_counter()
-    code, by_sphinx = run_sphinx(full, lock_fd)
+    code, by_sphinx = run_sphinx(full)
     PHASES["sphinx"] = time.perf_counter() - sphinx_started
     summary(chapters)
     if by_sphinx:
