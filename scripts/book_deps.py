@@ -2,17 +2,15 @@
 
 jupyter-cache keys a notebook on the text of its code cells only. The outputs also
 depend on the modules of the examples package the cells import, directly or through
-other modules of the package, and on the installed versions of the libraries. This
+other modules of the package, and on the versions of the libraries. This
 module finds those dependencies statically (``ast``, no code is run) and folds them
 into one key per chapter:
 
 * the jupyter-cache hash of the chapter (its code cells and kernel),
 * the bytes of every local module the chapter imports, transitively, and of the
   non-Python files of the local packages it imports,
-* the environment: the Python version, the dependency pins of ``pyproject.toml``, any
-  lock file, and the installed versions of the distributions the book's code needs
-  (the pinned dependencies, the kernel and every third-party import, with all their
-  requirements, transitively).
+* the environment: the Python version and the lock file ``make venv`` installs
+  (with the dependencies of ``pyproject.toml``).
 
 It also computes a cheap fingerprint over every input of the build (``tree_stamp``),
 which lets a no-op build stop before importing Sphinx.
@@ -25,10 +23,8 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import importlib.metadata
 import json
 import os
-import re
 import sys
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -50,17 +46,6 @@ SKIP_DIRS = {
     ".mypy_cache",
     "node_modules",
 }
-#: Lock files of the book's environment, keyed on when present (only their entries
-#: for the distributions that matter; see :func:`environment_key`).
-LOCK_PATTERNS = (
-    "requirements/lock*.txt",
-    "requirements/*.lock",
-    "requirements*.lock",
-    "pylock*.toml",
-    "uv.lock",
-)
-#: Always part of the environment: the kernel that executes the chapters.
-KERNEL_DISTRIBUTIONS = ("ipykernel",)
 SOURCE_SUFFIXES = (".md", ".ipynb", ".rst")
 
 
@@ -82,32 +67,12 @@ def load_config(root: Path) -> dict:
 
 
 def toc_docnames(root: Path) -> list[str]:
-    """Every page of ``_toc.yml`` in reading order (``root`` first)."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8")) or {}
-    names: list[str] = []
+    """Every page of ``_toc.yml`` in reading order (``root`` first), read by the
+    parser Jupyter Book itself uses."""
+    from sphinx_external_toc.parsing import parse_toc_yaml
 
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            for key in ("root", "file"):
-                if isinstance(node.get(key), str):
-                    names.append(node[key])
-            for value in node.values():
-                if isinstance(value, dict | list):
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc)
-    seen: set[str] = set()
-    ordered = []
-    for name in names:
-        for suffix in SOURCE_SUFFIXES:
-            name = name.removesuffix(suffix)
-        if name not in seen:
-            seen.add(name)
-            ordered.append(name)
-    return ordered
+    names = parse_toc_yaml(root / "_toc.yml").keys()
+    return [n.rsplit(".", 1)[0] if n.endswith(SOURCE_SUFFIXES) else n for n in names]
 
 
 def doc_path(root: Path, docname: str) -> Path | None:
@@ -356,221 +321,26 @@ def notebook_imports(nb) -> tuple[list[ImportRef], bool]:
 
 # --- the environment ----------------------------------------------------------------
 
-
-def _canonical(name: str) -> str:
-    return name.lower().replace("_", "-").replace(".", "-")
-
-
-def distribution_closure(names: Iterable[str]) -> dict[str, str | None]:
-    """Installed version of each distribution in ``names`` and of everything it
-    requires, transitively (requirements of extras are not followed)."""
-    from packaging.requirements import InvalidRequirement, Requirement
-
-    versions: dict[str, str | None] = {}
-    todo = [_canonical(n) for n in names]
-    while todo:
-        name = todo.pop()
-        if name in versions:
-            continue
-        try:
-            dist = importlib.metadata.distribution(name)
-        except importlib.metadata.PackageNotFoundError:
-            versions[name] = None
-            continue
-        versions[name] = dist.version
-        for text in dist.requires or []:
-            try:
-                req = Requirement(text)
-            except InvalidRequirement:
-                continue
-            if req.marker is not None and not req.marker.evaluate({"extra": ""}):
-                continue
-            todo.append(_canonical(req.name))
-    return versions
+#: The lock file ``make venv`` installs: every package of the environment, pinned.
+LOCK = "requirements/lock.txt"
 
 
-#: Import names that differ from their distribution's name (looked up without
-#: scanning every installed distribution's file list, which takes a second).
-IMPORT_ALIASES = {
-    "PIL": "pillow",
-    "sklearn": "scikit-learn",
-    "skimage": "scikit-image",
-    "yaml": "pyyaml",
-    "cv2": "opencv-python",
-    "bs4": "beautifulsoup4",
-    "dateutil": "python-dateutil",
-    "zmq": "pyzmq",
-}
-
-
-def _distributions_of_imports(tops: Iterable[str]) -> set[str]:
-    """The distributions that provide the top-level import names ``tops``."""
-    names: set[str] = set()
-    mapping = None
-    for top in sorted(tops):
-        for candidate in (top, IMPORT_ALIASES.get(top)):
-            if candidate is None:
-                continue
-            try:
-                importlib.metadata.distribution(candidate)
-            except importlib.metadata.PackageNotFoundError:
-                continue
-            names.add(candidate)
-            break
-        else:
-            if mapping is None:
-                mapping = importlib.metadata.packages_distributions()
-            names.update(mapping.get(top, []))
-    return names
-
-
-def lock_files(root: Path) -> list[Path]:
-    files = {p for pattern in LOCK_PATTERNS for p in root.glob(pattern) if p.is_file()}
-    return sorted(files)
-
-
-def lock_entries(path: Path) -> dict[str, str] | None:
-    """Each distribution's entry (pin, hashes) in lock file ``path``, by canonical
-    name; None if the format is not understood."""
-    text = path.read_text(encoding="utf-8")
-    if path.suffix in (".toml", ".lock") and not path.name.endswith(
-        "requirements.lock"
-    ):
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError:
-            data = None
-        if data is not None:
-            packages = data.get("package", data.get("packages", []))
-            return {
-                _canonical(p["name"]): json.dumps(p, sort_keys=True, default=str)
-                for p in packages
-                if isinstance(p, dict) and "name" in p
-            }
-    entries: dict[str, str] = {}
-    current = None
-    for raw in text.splitlines():
-        line = raw.strip().removesuffix("\\").strip()
-        if not line or line.startswith("#"):
-            continue
-        if raw[:1].isspace():  # a continuation: --hash=...
-            if current is not None:
-                entries[current] += " " + line
-            continue
-        if line.startswith("-"):  # --index-url and other options
-            current = None
-            continue
-        match = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", line)
-        if match is None:
-            return None
-        current = _canonical(match.group(0))
-        entries[current] = line
-    return entries
-
-
-def pinned_requirements(root: Path) -> dict[str, list[str]]:
-    """The dependency pins of ``pyproject.toml`` (runtime and optional), by the
-    canonical name of the distribution they pin."""
-    from packaging.requirements import InvalidRequirement, Requirement
-
-    path = root / "pyproject.toml"
-    if not path.is_file():
-        return {}
-    project = tomllib.loads(path.read_text(encoding="utf-8")).get("project", {})
-    texts = list(project.get("dependencies", []))
-    for reqs in project.get("optional-dependencies", {}).values():
-        texts += reqs
-    pins: dict[str, list[str]] = {}
-    for text in texts:
-        try:
-            name = _canonical(Requirement(text).name)
-        except InvalidRequirement:
-            name = text
-        pins.setdefault(name, []).append(text)
-    return pins
-
-
-def environment_key(
-    root: Path, external_imports: Iterable[str], memo: Path | None = None
-) -> tuple[str, dict]:
-    """A key over everything outside the repository that the outputs depend on.
-
-    The distributions that matter are the runtime dependencies of ``pyproject.toml``,
-    the kernel, and the distributions of the chapters' third-party imports, with all
-    they require, transitively. The key covers their installed versions and their
-    pins in ``pyproject.toml`` and in the lock file, if any; a pin of anything else
-    (a linter, a Sphinx extension) re-executes nothing. Returns the key and a readable
-    description of what went into it.
-
-    Reading the metadata of every distribution takes a while, so the result is kept
-    in ``memo`` and reused while the installed distributions, the pins, the lock files
-    and the imports are all unchanged.
-    """
-    external_imports = sorted(set(external_imports))
-    inputs = [sys.version, *external_imports, *_installed_distributions()]
-    for path in [root / "pyproject.toml", *lock_files(root)]:
-        if path.is_file():
-            inputs += [str(path), _sha(path.read_bytes())]
-    fingerprint = _sha(*inputs)
-    if memo is not None and memo.is_file():
-        try:
-            saved = json.loads(memo.read_text(encoding="utf-8"))
-        except ValueError:
-            saved = {}
-        if saved.get("fingerprint") == fingerprint:
-            return saved["key"], saved["description"]
-    key, description = _environment_key(root, external_imports)
-    if memo is not None:
-        memo.parent.mkdir(parents=True, exist_ok=True)
-        memo.write_text(
-            json.dumps(
-                {"fingerprint": fingerprint, "key": key, "description": description},
-                indent=1,
-            ),
-            encoding="utf-8",
-        )
-    return key, description
-
-
-def _environment_key(root: Path, external_imports: list[str]) -> tuple[str, dict]:
-    from packaging.requirements import InvalidRequirement, Requirement
-
-    path = root / "pyproject.toml"
-    project = {}
-    if path.is_file():
-        project = tomllib.loads(path.read_text(encoding="utf-8")).get("project", {})
-    roots = set(KERNEL_DISTRIBUTIONS)
-    for text in project.get("dependencies", []):
-        try:
-            roots.add(Requirement(text).name)
-        except InvalidRequirement:
-            pass
-    roots |= _distributions_of_imports(external_imports)
-    versions = distribution_closure(sorted(roots))
-    pins = pinned_requirements(root)
+def environment_key(root: Path) -> tuple[str, dict]:
+    """A key over what outside the repository the outputs depend on: the Python
+    version and the lock file (which pins every installed package), with the
+    dependencies of ``pyproject.toml``. Returns the key and what went into it."""
+    lock = root / LOCK
+    project = root / "pyproject.toml"
     description = {
         "python": sys.version,
-        "pins": {name: pins[name] for name in sorted(versions) if name in pins},
-        "locks": _relevant_lock_entries(root, versions),
-        "versions": dict(sorted(versions.items())),
+        "lock": _sha(lock.read_bytes()) if lock.is_file() else None,
+        "dependencies": tomllib.loads(project.read_text(encoding="utf-8"))
+        .get("project", {})
+        .get("dependencies", [])
+        if project.is_file()
+        else [],
     }
     return _sha(json.dumps(description, sort_keys=True)), description
-
-
-def _relevant_lock_entries(root: Path, versions: dict) -> dict[str, str]:
-    """The lock files' entries for the distributions in ``versions`` (the pin of
-    another, e.g. a linter, changes no output); a file not understood counts whole."""
-    relevant: dict[str, str] = {}
-    for path in lock_files(root):
-        entries = lock_entries(path)
-        name = path.relative_to(root).as_posix()
-        if entries is None:
-            relevant[f"file {name}"] = _sha(path.read_bytes())
-            continue
-        for dist in sorted(versions):
-            if dist in entries:
-                relevant[f"{name} {dist}"] = entries[dist]
-    return relevant
 
 
 # --- per-chapter keys ---------------------------------------------------------------

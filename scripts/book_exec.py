@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import signal
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -82,6 +84,9 @@ async def _execute(job: Job) -> Outcome:
         timeout=timeout,
         allow_errors=allow_errors,
         record_timing=False,
+        # kill the kernel once done: a graceful shutdown of a kernel still running a
+        # cell (an interrupted build) prints its zmq traceback
+        shutdown_kernel="immediate",
         resources={"metadata": {"path": str(job.path.parent)}},
     )
     start = time.perf_counter()
@@ -105,6 +110,10 @@ def _where(job: Job) -> str:
     if last is None or not source_map or last >= len(source_map):
         return ""
     return f"{job.path}:{source_map[last] + 1}: the cell starting here failed.\n"
+
+
+def _keep_signals(*args) -> None:
+    raise RuntimeError("the build handles the signals")  # nbclient ignores this
 
 
 def execute_all(
@@ -131,6 +140,11 @@ def execute_all(
                 on_done(outcome)
 
     async def run() -> None:
+        # nbclient would install its own SIGINT and SIGTERM handlers on the loop (they
+        # stop the kernel, so an interruption looks like a failing cell) and then
+        # reset them to the default: the build's own handlers stay in place instead.
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler = loop.remove_signal_handler = _keep_signals
         await asyncio.gather(
             *(worker() for _ in range(max(1, min(workers, len(jobs)))))
         )
@@ -159,3 +173,89 @@ def normalise(nb, merge_streams: bool) -> None:
             cell.id = f"cell-{i}"
         if merge_streams and cell.get("cell_type") == "code" and cell.get("outputs"):
             cell.outputs = coalesce_streams(cell.outputs)
+
+
+# --- storing in the jupyter-cache, safe against interruption ----------------------
+
+
+def checkpoint(name: str) -> None:
+    """Where the fault tests stop the build: ``BOOK_BUILD_FAULT=name:SIGNAL`` makes
+    the build send itself SIGNAL (TERM, INT or KILL) when it gets to ``name``."""
+    point, _, sig = os.environ.get("BOOK_BUILD_FAULT", "").partition(":")
+    if point == name:
+        os.kill(os.getpid(), getattr(signal, f"SIG{sig}"))
+        time.sleep(5)  # the signal arrives (a handler runs at the next instruction)
+
+
+def store(cache, nb, uri: str, data: dict):
+    """Cache executed ``nb`` under MyST-NB's hash so that no record ever points at a
+    missing or half-written notebook, whenever the build is killed.
+
+    jupyter-cache's own ``cache_notebook_bundle`` deletes the old folder, writes the
+    record, then the notebook: a kill in between leaves a record without a notebook.
+    Here the notebook is written to a private folder first, the old record is
+    deleted, the folder is moved into place (a rename), and only then is the record
+    written (an SQLite commit); the earlier versions of the page are removed last,
+    record first. Returns the new record."""
+    import nbformat
+    from jupyter_cache.cache.db import NbCacheRecord
+
+    hashed, hashkey = cache.create_hashed_notebook(nb)
+    final = cache._get_notebook_path_cache(hashkey).parent
+    tmp = final.with_name(f".tmp-{hashkey}-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    with open(tmp / "base.ipynb", "w", encoding="utf-8") as file:
+        file.write(nbformat.writes(hashed, nbformat.NO_CONVERT))
+        file.flush()
+        os.fsync(file.fileno())
+    checkpoint("written")
+    try:
+        NbCacheRecord.remove_record(
+            NbCacheRecord.record_from_hashkey(hashkey, cache.db).pk, cache.db
+        )
+    except KeyError:
+        pass
+    checkpoint("unrecorded")
+    old = final.with_name(f".old-{hashkey}-{os.getpid()}")
+    if final.exists():
+        final.rename(old)
+    tmp.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+    checkpoint("published")
+    record = NbCacheRecord.create_record(
+        uri=uri, hashkey=hashkey, db=cache.db, data=data, description=""
+    )
+    checkpoint("recorded")
+    for other in cache.list_cache_records():  # earlier versions of the page
+        if other.uri == uri and other.pk != record.pk:
+            remove(cache, other)
+    return record
+
+
+def remove(cache, record) -> None:
+    """Remove a cache record, then its notebook (never the other way round)."""
+    from jupyter_cache.cache.db import NbCacheRecord
+
+    NbCacheRecord.remove_records([record.pk], cache.db)
+    shutil.rmtree(cache._get_notebook_path_cache(record.hashkey).parent, True)
+
+
+def repair(cache) -> list[str]:
+    """Remove the records whose notebook is missing or unreadable (left by an older
+    build killed while storing, or by hand) and the folders of interrupted stores;
+    returns the URIs of the removed records: their chapters are executed again."""
+    import json
+
+    broken = []
+    for record in cache.list_cache_records():
+        try:
+            path = cache._get_notebook_path_cache(record.hashkey)
+            json.loads(path.read_text(encoding="utf-8"))["cells"]
+        except (OSError, ValueError, KeyError, TypeError):
+            remove(cache, record)
+            broken.append(record.uri)
+    executed = Path(cache.path) / "executed"
+    for folder in executed.glob(".*-*") if executed.is_dir() else []:
+        shutil.rmtree(folder, ignore_errors=True)
+    return broken

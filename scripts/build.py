@@ -26,12 +26,26 @@ A failing cell or a missing module fails the build before Sphinx runs, with the
 cell and traceback; its stale outputs are removed from the cache, so every later
 build executes it again until it passes. The last lines printed summarise each
 chapter: executed or served from the cache, and its execution time.
+
+**Faults.** One build runs at a time in a folder (a lock on ``_build/.build-lock``,
+Sphinx dies with the build): a second one waits. A build may be killed at any moment: a
+chapter is stored so that its cache record never points at a missing notebook
+(``book_exec.store``), a broken record left by anything else is removed and its
+chapter executed again, and a page is re-read whenever its outputs may have changed.
+Exit codes (README, "The build is strict"): 0 built; 1 a cell or Sphinx failed;
+2 bad arguments; 73 an output could not be written; 130 and 143 interrupted
+(SIGINT, SIGTERM).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import fcntl
 import json
+import os
+import re
+import signal
 import subprocess
 import sys
 import time
@@ -51,6 +65,12 @@ REPORT = STATE / "last-build.json"
 ENVIRONMENT = STATE / "environment.json"
 DOCTREES = BUILD / ".doctrees"
 HTML = BUILD / "html"
+LOCK = BUILD / ".build-lock"
+SPHINX_LOG = STATE / "sphinx.log"
+SPHINX_GROUP = STATE / "sphinx.pgid"  # while Sphinx runs: its process group
+EXCEPTION_LINE = re.compile(r"[A-Za-z_][\w.]*(: .*)?$")
+#: Exit codes (also in the README).
+FAILED_CODE, CANNOT_WRITE, INTERRUPTED_BASE = 1, 73, 128
 
 
 #: Seconds spent in each step of this build, for the summary and the report.
@@ -59,6 +79,47 @@ PHASES: dict[str, float] = {}
 
 def say(message: str = "") -> None:
     print(message, flush=True)
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM: the build stops, keeping every chapter it stored."""
+
+    signum: int | None = None
+
+
+def _interrupt(signum, frame) -> None:
+    Interrupted.signum = signum
+    raise Interrupted
+
+
+def interrupted() -> bool:
+    return Interrupted.signum is not None
+
+
+def lock(path: Path) -> int:
+    """Hold the folder's build lock (returned: a file descriptor, released when it
+    is closed or this process ends); wait while another build has it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+        say(f"[book] another build (pid {holder}) is running here: waiting for it")
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, str(os.getpid()).encode(), 0)
+    return fd
+
+
+def unwritable(folder: Path) -> Path | None:
+    """The first file or folder under ``folder`` that this build cannot replace."""
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in [".", *dirnames, *filenames]:
+            path = os.path.join(dirpath, name)
+            if not os.path.islink(path) and not os.access(path, os.W_OK):
+                return Path(os.path.normpath(path))
+    return None
 
 
 # --- step 2: execute the stale chapters ---------------------------------------------
@@ -118,10 +179,11 @@ def analyse(config: dict, cache) -> list[Chapter]:
         nb = book_deps.read_notebook(path, md_config)
         deps = book_deps.analyse_chapter(ROOT, docname, path, nb, index)
         found.append((docname, path, nb, deps))
-    external = set().union(*(deps.external for *_, deps in found))
     previous = _previous_environment()
-    env_key, environment = book_deps.environment_key(ROOT, external, ENVIRONMENT)
+    env_key, environment = book_deps.environment_key(ROOT)
     _report_environment_change(previous, environment)
+    ENVIRONMENT.parent.mkdir(parents=True, exist_ok=True)
+    ENVIRONMENT.write_text(json.dumps({"description": environment}), encoding="utf-8")
     sphinx_config = (config.get("sphinx") or {}).get("config") or {}
     merge_streams = bool(sphinx_config.get("nb_merge_streams", False))
     chapters = []
@@ -152,23 +214,11 @@ def _previous_environment() -> dict | None:
 def _report_environment_change(before: dict | None, environment: dict) -> None:
     """Say what changed in the environment since the last build (every chapter is
     executed again)."""
-    if before is None:
-        return
-    changes = []
-    for part in ("python", "pins", "locks", "versions"):
-        old, new = before.get(part), environment.get(part)
-        if isinstance(old, dict) and isinstance(new, dict):
-            changes += [
-                f"{name}: {old.get(name)} -> {new.get(name)}"
-                for name in sorted(old.keys() | new.keys())
-                if old.get(name) != new.get(name)
-            ]
-        elif old != new:
-            changes.append(f"{part} changed")
-    if changes:
-        say("[book] the environment changed, every chapter is stale:")
-        for change in changes[:20]:
-            say(f"[book]   {change[:120]}")
+    if before is not None and before != environment:
+        changed = [
+            part for part in environment if before.get(part) != environment[part]
+        ]
+        say(f"[book] the environment changed ({', '.join(changed)}): all is stale")
 
 
 def _expected_cost(cache, chapter: Chapter) -> tuple[int, float]:
@@ -189,8 +239,6 @@ def _expected_cost(cache, chapter: Chapter) -> tuple[int, float]:
 
 def execute_stale(chapters: list[Chapter], cache, workers: int) -> bool:
     """Execute the stale chapters and cache them; True if all succeeded."""
-    from jupyter_cache.base import CacheBundleIn
-
     stale = [c for c in chapters if c.stale]
     stale.sort(key=lambda c: _expected_cost(cache, c), reverse=True)
     if not stale:
@@ -208,6 +256,8 @@ def execute_stale(chapters: list[Chapter], cache, workers: int) -> bool:
 
     def store(outcome: book_exec.Outcome) -> None:
         """Cache the chapter as soon as it is done (an interrupted build keeps it)."""
+        if interrupted():  # the kernel was stopped by the interruption, not a cell
+            return
         chapter = by_name[outcome.job.docname]
         chapter.seconds = outcome.seconds
         state = "done" if outcome.ok else "FAILED"
@@ -216,34 +266,24 @@ def execute_stale(chapters: list[Chapter], cache, workers: int) -> bool:
             chapter.status = "FAILED"
             chapter.error = outcome.error
             if chapter.record is not None:  # never serve the outputs of old inputs
-                cache.remove_cache(chapter.record.pk)
+                book_exec.remove(cache, chapter.record)
             return
         book_exec.normalise(chapter.nb, chapter.merge_streams)
         before = None
         if chapter.record is not None:  # same cells, executed with older inputs
             before = _outputs(cache.get_cache_bundle(chapter.record.pk).nb)
-        uri = str(chapter.path.absolute())
-        record = cache.cache_notebook_bundle(
-            CacheBundleIn(
-                chapter.nb,
-                uri,
-                data={
-                    "execution_seconds": outcome.seconds,
-                    "dependency_key": chapter.key,
-                    "modules": chapter.deps.modules,
-                },
-            ),
-            check_validity=False,
-            overwrite=True,
-        )
-        for old in cache.list_cache_records():  # earlier versions of the page
-            if old.uri == uri and old.pk != record.pk:
-                cache.remove_cache(old.pk)
-        chapter.status = "executed"
         chapter.outputs_changed = before != _outputs(chapter.nb)
         if chapter.outputs_changed:
-            # make Sphinx re-read the page: its doctree holds the old outputs
+            # make Sphinx re-read the page (its doctree holds the old outputs), and
+            # before storing: a build killed in between re-reads it too
             (DOCTREES / f"{chapter.docname}.doctree").unlink(missing_ok=True)
+        data = {
+            "execution_seconds": outcome.seconds,
+            "dependency_key": chapter.key,
+            "modules": chapter.deps.modules,
+        }
+        book_exec.store(cache, chapter.nb, str(chapter.path.absolute()), data)
+        chapter.status = "executed"
 
     outcomes = book_exec.execute_all(jobs, workers=workers, on_done=store)
     return all(o.ok for o in outcomes)
@@ -260,29 +300,96 @@ def _outputs(nb) -> list:
 # --- step 3: Sphinx ------------------------------------------------------------------
 
 
+def _die_with_parent() -> None:
+    """In the Sphinx process: end when the build ends, even killed with SIGKILL (on
+    Linux), rather than go on writing ``_build`` under the next build."""
+    if sys.platform == "linux":
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def run_sphinx(full: bool) -> tuple[int, list[str]]:
     """Run the strict Jupyter Book build; returns its exit code and the pages MyST-NB
-    executed itself (none, unless a page is outside this script's execution)."""
+    executed itself (none, unless a page is outside this script's execution).
+
+    Sphinx and what it forks end with the build (``end_leftover_sphinx``). A traceback
+    in its output (an extension that failed) is printed as its first exception line
+    only; the whole output is in ``SPHINX_LOG``."""
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     cmd = [str(jupyter_book), "build", str(ROOT), "--path-output", str(ROOT)]
     cmd += ["-W", "-n", "--keep-going"]
     if full:
         cmd.append("--all")
     executed_by_sphinx = []
-    with subprocess.Popen(
-        cmd,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        bufsize=1,
-    ) as proc:
-        for line in proc.stdout:
-            sys.stdout.write(line)
-            if "Executing notebook" in line:
-                executed_by_sphinx.append(line.split(":")[0].strip())
+    in_traceback = shown = False
+    with (
+        open(SPHINX_LOG, "w", encoding="utf-8") as log,
+        subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
+            preexec_fn=_die_with_parent,
+            start_new_session=True,  # a group: Sphinx and the processes it forks
+        ) as proc,
+    ):
+        SPHINX_GROUP.write_text(str(proc.pid))
+        try:
+            for line in proc.stdout:
+                log.write(line)
+                for step in ("reading sources", "writing output"):
+                    if step in line:
+                        book_exec.checkpoint(f"sphinx {step}")
+                if line.startswith("Traceback (most recent call last)"):
+                    shown = shown if in_traceback else False
+                    in_traceback = True
+                    continue
+                if in_traceback:
+                    text = line.rstrip("\n")
+                    if not text or text.startswith((" ", "\t", "The above", "During")):
+                        continue
+                    if EXCEPTION_LINE.match(text):  # the first is the cause
+                        where = SPHINX_LOG.relative_to(ROOT)
+                        if not shown:
+                            sys.stdout.write(f"{text} (traceback: {where})\n")
+                        shown = True
+                        continue
+                    in_traceback = False
+                sys.stdout.write(line)
+                if "Executing notebook" in line:
+                    executed_by_sphinx.append(line.split(":")[0].strip())
+        except BaseException:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+            raise
         sys.stdout.flush()
+    SPHINX_GROUP.unlink()
     return proc.returncode, executed_by_sphinx
+
+
+def end_leftover_sphinx() -> None:
+    """End what a build killed with SIGKILL left running: Sphinx itself ends with
+    the build (``_die_with_parent``), but not the processes it forked (a
+    multiprocessing manager of sphinx-sitemap, for one)."""
+    try:
+        group = int(SPHINX_GROUP.read_text())
+    except (OSError, ValueError):
+        return
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(") ", 1)[1]
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except (OSError, ValueError):
+            continue
+        if int(fields.split()[2]) == group and str(ROOT).encode() in cmdline:
+            os.kill(int(stat.parent.name), signal.SIGKILL)
+    SPHINX_GROUP.unlink()
 
 
 def force_rewrite_of_every_page() -> None:
@@ -326,13 +433,57 @@ def write_report(chapters, sphinx_ran: bool, sphinx_executed, ok: bool) -> None:
     REPORT.write_text(json.dumps(report, indent=1), encoding="utf-8")
 
 
+def check_downloads(chapters: list[Chapter], cache) -> list[str]:
+    """The chapters whose downloadable notebook lacks the outputs the cache holds
+    (the chapters are the pages named ``NN-...``, as in book/_ext/bml_notebooks)."""
+    missing = []
+    for c in chapters:
+        download = HTML / "_sources" / f"{c.docname}.ipynb"
+        chapter = re.match(r"\d{2}-", Path(c.docname).name)
+        if not chapter or c.options is None or not download.is_file():
+            continue
+        record = cache.match_cache_notebook(c.nb)
+        if any(out for _, out in _outputs(cache.get_cache_bundle(record.pk).nb)):
+            nb = json.loads(download.read_text(encoding="utf-8"))
+            if not any(cell.get("outputs") for cell in nb["cells"]):
+                missing.append(str(download.relative_to(ROOT)))
+    return missing
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--workers", type=int, default=2, help="chapters executed at once (2)"
     )
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    lock_fd = None
+    try:
+        lock_fd = lock(LOCK)
+        return build(args)
+    except Interrupted:
+        say(
+            "\n[book] build interrupted: what it finished is kept; "
+            "run `make html` to complete it"
+        )
+        return INTERRUPTED_BASE + (Interrupted.signum or signal.SIGINT)
+    except OSError as exc:
+        if exc.filename is None or exc.errno not in WRITE_ERRORS:
+            raise
+        say(f"[book] BUILD FAILED: cannot write {exc.filename}: {exc.strerror}")
+        return CANNOT_WRITE
+    finally:
+        if lock_fd is not None:
+            os.close(lock_fd)  # releases the lock
+
+
+WRITE_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.EISDIR, errno.ENOSPC}
+
+
+def build(args) -> int:
     started = time.perf_counter()
+    end_leftover_sphinx()
     book_exec.configure_environment(ROOT / "src")
 
     stamp = book_deps.tree_stamp(ROOT)
@@ -347,6 +498,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     STAMP.unlink(missing_ok=True)
     STATE.mkdir(parents=True, exist_ok=True)
+    blocked = unwritable(BUILD)
+    if blocked is not None:
+        say(f"[book] BUILD FAILED: cannot write {blocked}: permission denied")
+        return CANNOT_WRITE
 
     config = book_deps.load_config(ROOT)
     chapters: list[Chapter] = []
@@ -356,6 +511,8 @@ def main(argv: list[str] | None = None) -> int:
 
         cache_path = ROOT / (execute.get("cache") or "_build/.jupyter_cache")
         cache = get_cache(str(cache_path))
+        for uri in book_exec.repair(cache):
+            say(f"[book] {uri}: its cache record was incomplete, executing it again")
         chapters = analyse(config, cache)
         PHASES["analysis"] = time.perf_counter() - started
         ok = execute_stale(chapters, cache, args.workers)
@@ -387,7 +544,11 @@ def main(argv: list[str] | None = None) -> int:
     write_report(chapters, sphinx_ran=True, sphinx_executed=by_sphinx, ok=code == 0)
     if code != 0:
         say("[book] BUILD FAILED (see the warnings and errors above)")
-        return code
+        return FAILED_CODE
+    missing = check_downloads(chapters, cache) if chapters else []
+    if missing:
+        say(f"[book] BUILD FAILED: no outputs in {', '.join(missing)}; run `make html`")
+        return FAILED_CODE
     FAILED.unlink()
     STAMP.write_text(stamp)
     phases = ", ".join(f"{name} {s:.1f} s" for name, s in PHASES.items())

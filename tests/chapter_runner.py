@@ -1,14 +1,19 @@
-"""Execute a chapter top to bottom in a fresh kernel and collect what it glued.
+"""A chapter as executed top to bottom, with what it glued, for the chapter tests.
 
-The chapter is read exactly as the build reads it (MyST-NB's own Markdown reader),
-executed with nbclient from ``book/`` (the build's working folder), and every value
-passed to ``myst_nb.glue`` is returned by name, so tests can assert the claims the
-prose makes with those values.
+``executed_by_build`` returns the notebook the build executed (``make test`` builds
+first), when its cache record carries the chapter's current dependency key (the
+build's own analysis decides): the chapter is not executed again. Otherwise
+``execute_chapter`` runs it in a fresh kernel, read exactly as the build reads it
+(MyST-NB's own Markdown reader), from ``book/`` (the build's working folder). Every
+value passed to ``myst_nb.glue`` is returned by name, so tests can assert the claims
+the prose makes with those values.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
+import importlib.util
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,7 +92,44 @@ def execute_chapter(path: Path, timeout: int = 900) -> ExecutedChapter:
         kernel_name="python3",
         resources={"metadata": {"path": str(BOOK)}},
     ).execute()
-    chapter = ExecutedChapter(nb, seconds=time.perf_counter() - start)
+    return _collect(nb, time.perf_counter() - start)
+
+
+@functools.cache
+def _build_state() -> tuple[dict, object]:
+    """The build's analysis of the repository's chapters (path -> chapter) and its
+    jupyter-cache, or ``({}, None)`` when nothing was built yet."""
+    spec = importlib.util.spec_from_file_location(
+        "book_build", ROOT / "scripts" / "build.py"
+    )
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    config = build.book_deps.load_config(ROOT)
+    folder = ROOT / ((config.get("execute") or {}).get("cache") or "")
+    if not (folder / "global.db").is_file():
+        return {}, None
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(folder))
+    return {c.path.resolve(): c for c in build.analyse(config, cache)}, cache
+
+
+def executed_by_build(path: Path) -> ExecutedChapter | None:
+    """The chapter as the last build executed it, or None if the build's outputs
+    of it are missing or stale (its cells, modules or environment changed)."""
+    chapters, cache = _build_state()
+    found = chapters.get(path.resolve())
+    if found is None or found.record is None or found.stale:
+        return None
+    try:
+        nb = cache.get_cache_bundle(found.record.pk).nb
+    except KeyError:  # a broken record: the next build repairs it
+        return None
+    return _collect(nb, found.record.data.get("execution_seconds") or 0.0)
+
+
+def _collect(nb: nbformat.NotebookNode, seconds: float) -> ExecutedChapter:
+    chapter = ExecutedChapter(nb, seconds=seconds)
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             meta = out.get("metadata", {}).get("scrapbook", {})
