@@ -168,3 +168,29 @@ def test_the_extraction_follows_sphinx(tmp_path: Path) -> None:
     source.write_text("def f():\n    return '" + "x" * 80 + "'\n", encoding="utf-8")
     with pytest.raises(AssertionError, match=r"f has lines over 76"):
         test_listing_is_at_most_25_lines_of_76_characters(too_wide)
+
+
+CELL = re.compile(r"^(`{3,})\{code-cell\}[^\n]*\n(.*?)^\1[ \t]*$", re.M | re.S)
+
+
+def test_code_cells_are_at_most_76_characters_wide() -> None:
+    wide = []
+    for md in sorted(BOOK.glob("*.md")):
+        text = md.read_text(encoding="utf-8")
+        for m in CELL.finditer(text):
+            lines = m[2].splitlines()
+            if lines and lines[0].strip() == "---":  # YAML options
+                end = lines.index("---", 1)
+                opts, lines = lines[1:end], lines[end + 1 :]
+            else:
+                opts = [ln for ln in lines if ln.startswith(":")]
+                lines = lines[len(opts) :]
+            if any(t in " ".join(opts) for t in ("remove-input", "remove-cell")):
+                continue
+            first = text.count("\n", 0, m.start()) + 2
+            wide += [
+                f"{md.name} line {first + i}: {len(ln)} characters"
+                for i, ln in enumerate(lines)
+                if len(ln) > MAX_WIDTH
+            ]
+    assert not wide, f"code cell lines over {MAX_WIDTH}: {wide}"
