@@ -183,7 +183,7 @@ def test_logistic_regression_reaches_the_maximum_likelihood_line():
     # the chapter's data and settings: every seed ends at the same line
     split = split_data(*two_moons(n=400, noise=0.2, seed=0), val=0.25, test=0.25)
     model = mlp((2, 1), seed=4)
-    history = train_classifier(model, split, lr=0.5, momentum=0.9, num_epochs=300)
+    history = train_classifier(model, split, lr=0.5, momentum=0.9, num_epochs=200)
     theta = _newton_logistic(*split.train)
     learned = np.append(
         model.output.weight.detach().numpy()[0], model.output.bias.item()

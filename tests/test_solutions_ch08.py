@@ -20,7 +20,7 @@ SPLIT = split_data(*two_moons(n=400, noise=0.2, seed=0), val=0.25, test=0.25, se
 @pytest.fixture(scope="module")
 def logistic():
     model = mlp((2, 1), seed=0)
-    train_classifier(model, SPLIT, lr=0.5, momentum=0.9, num_epochs=300)
+    train_classifier(model, SPLIT, lr=0.5, momentum=0.9, num_epochs=200)
     return model
 
 
@@ -62,7 +62,7 @@ def test_polynomial_features_are_the_nine_products():
 
 
 def test_curved_features_let_a_linear_unit_bend(logistic):
-    poly = polynomial_features_fit(SPLIT, lr=0.1, num_epochs=300)
+    poly = polynomial_features_fit(SPLIT, lr=0.1, num_epochs=200)
     straight = scores(logistic, SPLIT)
     for name in ("val", "test"):
         assert poly[name][1] >= 0.9

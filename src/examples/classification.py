@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib import ticker
 from matplotlib.axes import Axes
 from torch import nn
 
@@ -250,7 +251,7 @@ def train_classifier(
     *,
     lr: float = 0.5,
     momentum: float = 0.9,
-    num_epochs: int = 300,
+    num_epochs: int = 200,
 ) -> ClassifierHistory:
     """Train ``model`` in place with full-batch gradient descent on the
     cross-entropy of ``split.train``; record both losses and accuracies per epoch.
@@ -362,7 +363,7 @@ def train_many(
     *,
     lr: float = 0.5,
     momentum: float = 0.9,
-    num_epochs: int = 300,
+    num_epochs: int = 200,
 ) -> ManyRuns:
     """Train ``mlp(sizes, activation, seed=k)`` for every ``k`` in ``seeds`` at
     once, each exactly as :func:`train_classifier` would; return the outcomes."""
@@ -501,7 +502,7 @@ def plot_moons(X: np.ndarray, y: np.ndarray, ax: Axes | None = None) -> Axes:
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     ax.set_aspect("equal")
-    ax.legend(loc="upper right")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     return phone_text(ax)
 
 
@@ -542,7 +543,11 @@ def plot_loss_histories(
             history.val_loss, color=colour, linestyle="--", label=f"{label}, validation"
         )
     ax.set(yscale="log", xlabel="epoch", ylabel="cross-entropy")
-    ax.legend()
+    low, high = ax.get_ylim()
+    ax.set_yticks([v for v in (0.02, 0.05, 0.1, 0.2, 0.5, 1.0) if low <= v <= high])
+    ax.yaxis.set_major_formatter(ticker.FormatStrFormatter("%g"))
+    ax.yaxis.set_minor_formatter(ticker.NullFormatter())
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     return phone_text(ax)
 
 

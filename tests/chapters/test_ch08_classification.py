@@ -76,6 +76,12 @@ def test_the_network_bends_and_wins(chapter):
     assert net_curve[0] == pytest.approx(0.7, abs=0.1)
     assert abs(lr_curve[-1] - 0.3) < 0.02 and abs(g["lr_val_curve"][-1] - 0.25) < 0.01
     assert g["net_train_loss"] == pytest.approx(net_curve[-1], rel=0.05)
+    # "for about as long the network follows the same course ... then falls"
+    assert net_curve[40] == pytest.approx(lr_curve[40], rel=0.15)
+    assert net_curve[100] < lr_curve[100] / 2
+    # "on both models the validation loss is lower than the training loss"
+    assert g["lr_val_curve"][-1] < lr_curve[-1]
+    assert g["net_val_curve"][-1] < net_curve[-1]
 
 
 def test_thousand_seeds(chapter):
@@ -85,7 +91,7 @@ def test_thousand_seeds(chapter):
     # copies are the single-model loop: retrain three seeds one at a time
     for seed in (0, 1, 999):
         model = mlp((2, 4, 1), "tanh", seed=seed)
-        train_classifier(model, SPLIT, lr=0.5, momentum=0.9, num_epochs=300)
+        train_classifier(model, SPLIT, lr=0.5, momentum=0.9, num_epochs=200)
         assert accs[4][seed] == pytest.approx(scores(model, SPLIT)["test"][1])
     assert g["lr_seed_spread"] == 0
     assert g["lr_seed_acc"] == pytest.approx(g["lr_test_acc"])
@@ -95,6 +101,12 @@ def test_thousand_seeds(chapter):
     # "the others end with a boundary much like logistic regression's"
     assert np.mean(np.abs(accs[2] - g["lr_seed_acc"]) <= 0.03) > 0.8
     assert "test accuracy 5%" in chapter.stdout()
+    # the alt text of the figure
+    assert g["lr_seed_acc"] == pytest.approx(0.85)
+    assert np.mean(accs[3] >= 0.88) == pytest.approx(g["good_share_3"], abs=0.02)
+    assert 0.7 < g["good_share_3"] < 0.8
+    assert np.mean(accs[4] >= 0.95) > 0.9
+    assert max(a.max() for a in accs.values()) <= 0.97
 
 
 def test_choice_on_validation_report_on_test(chapter):
@@ -102,7 +114,7 @@ def test_choice_on_validation_report_on_test(chapter):
     assert g["chosen"] in ("logistic", "2-2-1", "2-3-1", "2-4-1")
     width = int(g["chosen"][2])
     model = mlp((2, width, 1), "tanh", seed=g["chosen_seed"])
-    train_classifier(model, SPLIT, lr=0.5, momentum=0.9, num_epochs=300)
+    train_classifier(model, SPLIT, lr=0.5, momentum=0.9, num_epochs=200)
     alone = scores(model, SPLIT)
     assert alone["val"][1] == pytest.approx(g["chosen_val_acc"])
     assert alone["test"][1] == pytest.approx(g["chosen_test_acc"])

@@ -26,7 +26,7 @@ def squared_error(logit: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return ((torch.sigmoid(logit) - y) ** 2).mean()
 
 
-def train_with_loss(model, X, y, loss_fn, lr=0.5, momentum=0.9, num_epochs=300):
+def train_with_loss(model, X, y, loss_fn, lr=0.5, momentum=0.9, num_epochs=200):
     """Full-batch gradient descent on ``loss_fn(logit, y)``; the final accuracy."""
     _check_loop(model, X, y, loss_fn, lr, momentum, num_epochs)
     X_t = torch.tensor(X, dtype=torch.float32)
@@ -70,7 +70,7 @@ class BadStart:
 
 
 def squared_error_from_a_bad_start(
-    split: Split, model: nn.Module, scale: float = 4.0, num_epochs: int = 300
+    split: Split, model: nn.Module, scale: float = 4.0, num_epochs: int = 200
 ) -> BadStart:
     """Multiply ``model``'s parameters by ``-scale`` and train one copy with each
     loss on ``split.train`` (``lr=0.5``, ``momentum=0.9``)."""
@@ -106,7 +106,7 @@ def _degrees(d: int) -> list[tuple[int, int]]:
 
 
 def polynomial_features_fit(
-    split: Split, lr: float = 0.1, num_epochs: int = 300, seed: int = 0
+    split: Split, lr: float = 0.1, num_epochs: int = 200, seed: int = 0
 ) -> dict[str, tuple[float, float]]:
     """Logistic regression on :func:`polynomial_features`; its scores on each set."""
     if not isinstance(split, Split):
