@@ -45,7 +45,7 @@ def test_train_with_loss_is_the_chapters_loop():
     from examples.classification import cross_entropy
 
     a, b = mlp((2, 3, 1), "tanh", seed=1), mlp((2, 3, 1), "tanh", seed=1)
-    acc = train_with_loss(a, *SPLIT.train, cross_entropy, num_epochs=40)
+    acc = train_with_loss(a, *SPLIT.train, cross_entropy, 0.5, 0.9, 40)
     train_classifier(b, SPLIT, lr=0.5, momentum=0.9, num_epochs=40)
     for p, q in zip(a.parameters(), b.parameters(), strict=True):
         torch.testing.assert_close(p, q)
@@ -83,6 +83,6 @@ def test_solutions_reject_bad_arguments(logistic):
     with pytest.raises(ValueError, match="X"):
         polynomial_features(np.zeros((3, 3)))
     with pytest.raises(TypeError, match="loss_fn"):
-        train_with_loss(mlp((2, 1)), *SPLIT.train, loss_fn="mse")
+        train_with_loss(mlp((2, 1)), *SPLIT.train, "mse", 0.5, 0.9, 10)
     with pytest.raises(ValueError, match="lr"):
-        train_with_loss(mlp((2, 1)), *SPLIT.train, squared_error, lr=0)
+        train_with_loss(mlp((2, 1)), *SPLIT.train, squared_error, 0, 0.9, 10)

@@ -65,8 +65,8 @@ def two_moons(
 ) -> tuple[np.ndarray, np.ndarray]:
     """``n`` points on two interleaved half-circles, with Gaussian noise.
 
-    Returns ``X`` of shape ``(n, 2)`` and labels ``y`` of shape ``(n,)``, 0.0 for
-    the upper moon and 1.0 for the lower one, in a random order.
+    Returns ``X`` of shape ``(n, 2)`` and labels ``y`` of shape ``(n,)``,
+    0.0 for the upper moon and 1.0 for the lower one, in a random order.
 
     >>> X, y = two_moons(n=4, seed=0)
     >>> X.shape, y.tolist()
@@ -172,11 +172,11 @@ def _tensors(X: np.ndarray, y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def cross_entropy(logit: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """The mean cross-entropy of logits ``logit`` against labels ``y`` (0 or 1).
+    """The mean cross-entropy of ``logit`` against labels ``y`` (0 or 1).
 
-    With ``p = sigmoid(logit)`` it is the mean of ``-log p`` where ``y = 1`` and
-    ``-log(1 - p)`` where ``y = 0``. Both are written through ``softplus(z) =
-    log(1 + exp(z))``, which never rounds ``p`` to 0 or 1 first.
+    With ``p = sigmoid(logit)`` it is the mean of ``-log p`` where
+    ``y = 1`` and ``-log(1 - p)`` where ``y = 0``. Both are written with
+    ``softplus(z) = log(1 + exp(z))``, which never rounds ``p`` to 0 or 1.
 
     >>> cross_entropy(torch.tensor([0.0]), torch.tensor([1.0]))  # log 2
     tensor(0.6931)
@@ -271,10 +271,11 @@ def _check_training_args(model, split, lr, momentum, num_epochs) -> None:
 
 
 def fit(model, split, lr, momentum, num_epochs) -> ClassifierHistory:
-    """The training loop: one step per epoch on the mean loss of all samples."""
+    """One step per epoch, on the mean loss over all training points."""
     X, y = _tensors(*split.train)
     X_val, y_val = _tensors(*split.val)
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    params = model.parameters()
+    optimizer = torch.optim.SGD(params, lr=lr, momentum=momentum)
     history = ClassifierHistory()
     for _ in range(num_epochs):
         with torch.no_grad():  # the validation set is only measured

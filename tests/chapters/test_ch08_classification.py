@@ -154,3 +154,21 @@ def test_code_cells_fit_the_column():
         for line in cell.splitlines():
             if not line.startswith(":"):
                 assert len(line) <= 76, line
+
+
+def test_listings_are_short_and_fit_the_column():
+    import ast
+
+    text = (BOOK / CHAPTER).read_text(encoding="utf-8")
+    shown = re.findall(r"```\{literalinclude\} \.\./(\S+)\n:pyobject: (\w+)", text)
+    assert len(shown) >= 6
+    for path, name in shown:
+        source = (BOOK.parent / path).read_text(encoding="utf-8")
+        node = next(
+            n
+            for n in ast.parse(source).body
+            if isinstance(n, ast.FunctionDef) and n.name == name
+        )
+        lines = source.splitlines()[node.lineno - 1 : node.end_lineno]
+        assert len(lines) <= 25, name
+        assert max(map(len, lines)) <= 76, name

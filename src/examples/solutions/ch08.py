@@ -26,12 +26,13 @@ def squared_error(logit: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return ((torch.sigmoid(logit) - y) ** 2).mean()
 
 
-def train_with_loss(model, X, y, loss_fn, lr=0.5, momentum=0.9, num_epochs=200):
-    """Full-batch gradient descent on ``loss_fn(logit, y)``; the final accuracy."""
+def train_with_loss(model, X, y, loss_fn, lr, momentum, num_epochs):
+    """Full-batch descent on ``loss_fn(logit, y)``; the final accuracy."""
     _check_loop(model, X, y, loss_fn, lr, momentum, num_epochs)
     X_t = torch.tensor(X, dtype=torch.float32)
     y_t = torch.tensor(y, dtype=torch.float32)
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    params = model.parameters()
+    optimizer = torch.optim.SGD(params, lr=lr, momentum=momentum)
     for _ in range(num_epochs):
         optimizer.zero_grad()
         loss = loss_fn(model(X_t).squeeze(1), y_t)
@@ -87,7 +88,7 @@ def squared_error_from_a_bad_start(
     X, y = split.train
     start = scores(flipped, split)["train"][1]
     results = [
-        train_with_loss(copy.deepcopy(flipped), X, y, loss_fn, num_epochs=num_epochs)
+        train_with_loss(copy.deepcopy(flipped), X, y, loss_fn, 0.5, 0.9, num_epochs)
         for loss_fn in (cross_entropy, squared_error)
     ]
     return BadStart(start, *results)
