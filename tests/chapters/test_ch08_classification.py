@@ -16,7 +16,7 @@ SPLIT = split_data(*two_moons(n=400, noise=0.2, seed=0), val=0.25, test=0.25, se
 
 def test_no_cell_fails_and_every_figure_is_drawn(chapter):
     assert chapter.errors() == []
-    assert chapter.images() == 6
+    assert chapter.images() == 7
 
 
 def test_the_data_as_described(chapter):
@@ -107,6 +107,12 @@ def test_thousand_seeds(chapter):
     assert 0.7 < g["good_share_3"] < 0.8
     assert np.mean(accs[4] >= 0.95) > 0.9
     assert max(a.max() for a in accs.values()) <= 0.97
+    # the two seeds of the two-unit figure: the first short of GOOD, the first at it
+    stuck, bent = g["stuck_seed"], g["bent_seed"]
+    assert g["stuck_acc"] == accs[2][stuck] < g["good"]
+    assert np.all(accs[2][:stuck] >= g["good"])
+    assert g["bent_acc"] == accs[2][bent] >= g["good"]
+    assert np.all(accs[2][:bent] < g["good"])
 
 
 def test_choice_on_validation_report_on_test(chapter):
