@@ -29,6 +29,7 @@ from torch import nn
 from examples import _validate
 from examples.models import activation as activation_module
 from examples.models import mlp
+from examples.plotting import PALETTE
 
 __all__ = [
     "ClassifierHistory",
@@ -482,8 +483,6 @@ def phone_text(ax: Axes) -> Axes:
 
 def plot_moons(X: np.ndarray, y: np.ndarray, ax: Axes | None = None) -> Axes:
     """Scatter the points, class 0 as blue circles and class 1 as orange crosses."""
-    from examples.plotting import PALETTE
-
     X_arr, y_arr = check_points(X, y)
     if X_arr.shape[1] != 2:
         raise ValueError(f"X must have two columns to plot, got {X_arr.shape[1]}")
@@ -531,8 +530,6 @@ def plot_loss_histories(
     histories: dict[str, ClassifierHistory], ax: Axes | None = None
 ) -> Axes:
     """The training (solid) and validation (dashed) loss per epoch of each run."""
-    from examples.plotting import PALETTE
-
     for label, history in histories.items():
         if not isinstance(history, ClassifierHistory):
             raise TypeError(f"histories[{label!r}] must be a ClassifierHistory")
@@ -556,8 +553,6 @@ def plot_logit_gradients(
     logit: Sequence[float] | np.ndarray, ax: Axes | None = None
 ) -> Axes:
     """How hard each loss pushes the logit of a point of class 1, against the logit."""
-    from examples.plotting import PALETTE
-
     z = _validate.finite_vector("logit", logit)
     squared, cross = logit_gradients(z, y=1.0)
     ax = _axes(ax)
