@@ -1,0 +1,180 @@
+"""The claims chapter 8 makes, checked against a fresh execution of the chapter."""
+
+import re
+
+import numpy as np
+import pytest
+
+from examples.classification import scores, split_data, train_classifier, two_moons
+from examples.models import mlp
+from tests.chapter_runner import BOOK
+
+CHAPTER = "08-classification.md"
+
+SPLIT = split_data(*two_moons(n=400, noise=0.2, seed=0), val=0.25, test=0.25, seed=0)
+
+
+def test_no_cell_fails_and_every_figure_is_drawn(chapter):
+    assert chapter.errors() == []
+    assert chapter.images() == 7
+
+
+def test_the_data_as_described(chapter):
+    g = chapter.glued
+    assert (g["n_train"], g["n_val"], g["n_test"]) == (200, 100, 100)
+    assert g["share_class1"] == pytest.approx(SPLIT.train[1].mean())
+    assert 0.4 < g["share_class1"] < 0.6
+
+
+def test_cross_entropy_matches_pytorch_and_survives_confident_mistakes(chapter):
+    g = chapter.glued
+    assert 0 <= g["bce_gap"] < 1e-5
+    assert g["naive_far"] == "inf"  # -log(0) in float32
+    assert g["softplus_far"] == pytest.approx(120.0)
+
+
+def test_gradients_as_the_text_states(chapter):
+    g = chapter.glued
+
+    def squared(z):  # 2 (p - 1) p (1 - p) for a point of class 1, by hand
+        p = 1 / (1 + np.exp(-z))
+        return 2 * (1 - p) * p * (1 - p)
+
+    assert g["sq_at_minus5"] == pytest.approx(squared(-5.0))
+    assert g["ce_at_minus5"] == pytest.approx(1 - 1 / (1 + np.exp(5.0)))
+    assert g["ratio_at_minus5"] == pytest.approx(g["ce_at_minus5"] / g["sq_at_minus5"])
+    assert g["ratio_at_minus5"] > 50
+    assert (
+        g["sq_at_minus8"] == pytest.approx(squared(-8.0)) and g["sq_at_minus8"] < 1e-3
+    )
+    # largest at p = 1/3, "a point only a little wrong" (z = -log 2), value 8/27
+    assert g["sq_largest"] == pytest.approx(8 / 27, abs=1e-4)
+    assert g["sq_largest"] < g["ce_at_minus5"]
+
+
+def test_logistic_regression_is_the_best_straight_line(chapter):
+    g = chapter.glued
+    model = mlp((2, 1), seed=123)  # another start: the loss has one minimum
+    train_classifier(model, SPLIT, lr=0.5, momentum=0.9, num_epochs=2000)
+    other = scores(model, SPLIT)
+    assert g["lr_train_acc"] == pytest.approx(other["train"][1])
+    assert g["lr_val_acc"] == pytest.approx(other["val"][1])
+    assert g["lr_train_acc"] < 0.9  # "gets the tips wrong"
+
+
+def test_the_network_bends_and_wins(chapter):
+    g = chapter.glued
+    assert g["net_train_acc"] > 0.95 and g["net_val_acc"] > 0.95
+    assert g["net_train_acc"] > g["lr_train_acc"] + 0.05
+    # the loss figure: logistic levels off within a few dozen epochs ...
+    lr_curve, net_curve = np.array(g["lr_loss_curve"]), np.array(g["net_loss_curve"])
+    assert lr_curve[50] == pytest.approx(lr_curve[-1], rel=0.05)
+    # ... the network falls far below it; as the alt text says
+    assert net_curve[-1] < lr_curve[-1] / 3
+    assert net_curve[-1] < 0.1 and g["net_val_curve"][-1] < 0.1
+    assert lr_curve[0] == pytest.approx(0.7, abs=0.1)
+    assert net_curve[0] == pytest.approx(0.7, abs=0.1)
+    assert abs(lr_curve[-1] - 0.3) < 0.02 and abs(g["lr_val_curve"][-1] - 0.25) < 0.01
+    assert g["net_train_loss"] == pytest.approx(net_curve[-1], rel=0.05)
+    # "for about as long the network follows the same course ... then falls"
+    assert net_curve[40] == pytest.approx(lr_curve[40], rel=0.15)
+    assert net_curve[100] < lr_curve[100] / 2
+    # "on both models the validation loss is lower than the training loss"
+    assert g["lr_val_curve"][-1] < lr_curve[-1]
+    assert g["net_val_curve"][-1] < net_curve[-1]
+
+
+def test_thousand_seeds(chapter):
+    g = chapter.glued
+    accs = {w: np.array(g[f"net{w}_test_accs"]) for w in (2, 3, 4)}
+    assert all(len(a) == 1000 for a in accs.values())
+    # copies are the single-model loop: retrain three seeds one at a time
+    for seed in (0, 1, 999):
+        model = mlp((2, 4, 1), "tanh", seed=seed)
+        train_classifier(model, SPLIT, lr=0.5, momentum=0.9, num_epochs=200)
+        assert accs[4][seed] == pytest.approx(scores(model, SPLIT)["test"][1])
+    assert g["lr_seed_spread"] == 0
+    assert g["lr_seed_acc"] == pytest.approx(g["lr_test_acc"])
+    for w in (2, 3, 4):
+        assert g[f"good_share_{w}"] == pytest.approx(np.mean(accs[w] >= g["good"]))
+    assert g["good_share_2"] < 0.2 < 0.5 < g["good_share_3"] < g["good_share_4"]
+    # "the others end with a boundary much like logistic regression's"
+    assert np.mean(np.abs(accs[2] - g["lr_seed_acc"]) <= 0.03) > 0.8
+    assert "test accuracy 5%" in chapter.stdout()
+    # the alt text of the figure
+    assert g["lr_seed_acc"] == pytest.approx(0.85)
+    assert np.mean(accs[3] >= 0.88) == pytest.approx(g["good_share_3"], abs=0.02)
+    assert 0.7 < g["good_share_3"] < 0.8
+    assert np.mean(accs[4] >= 0.95) > 0.9
+    assert max(a.max() for a in accs.values()) <= 0.97
+    # the two seeds of the two-unit figure: the first short of GOOD, the first at it
+    stuck, bent = g["stuck_seed"], g["bent_seed"]
+    assert g["stuck_acc"] == accs[2][stuck] < g["good"]
+    assert np.all(accs[2][:stuck] >= g["good"])
+    assert g["bent_acc"] == accs[2][bent] >= g["good"]
+    assert np.all(accs[2][:bent] < g["good"])
+
+
+def test_choice_on_validation_report_on_test(chapter):
+    g = chapter.glued
+    assert g["chosen"] in ("logistic", "2-2-1", "2-3-1", "2-4-1")
+    width = int(g["chosen"][2])
+    model = mlp((2, width, 1), "tanh", seed=g["chosen_seed"])
+    train_classifier(model, SPLIT, lr=0.5, momentum=0.9, num_epochs=200)
+    alone = scores(model, SPLIT)
+    assert alone["val"][1] == pytest.approx(g["chosen_val_acc"])
+    assert alone["test"][1] == pytest.approx(g["chosen_test_acc"])
+    assert g["chosen_test_acc"] < g["chosen_val_acc"]  # "the second" is lower
+    assert g["chosen_test_acc"] <= g["chosen_median_test"]  # "no better"
+    assert g["chosen_median_test"] == pytest.approx(
+        np.median(g[f"net{width}_test_accs"])
+    )
+
+
+def test_exercise_solutions_claims(chapter):
+    g = chapter.glued
+    assert g["ex_bad_start_acc"] == pytest.approx(1 - g["lr_train_acc"])
+    assert g["ex_bad_ce_acc"] == pytest.approx(g["lr_train_acc"])
+    assert g["ex_bad_start_acc"] < g["ex_bad_sq_acc"] < g["ex_bad_ce_acc"] - 0.1
+    assert g["ex_poly_val_acc"] >= 0.9 and g["ex_poly_test_acc"] >= 0.9
+    assert abs(g["ex_poly_test_acc"] - g["chosen_test_acc"]) <= 0.03  # "close"
+    # "the cubes are large (up to about 15 at the tips)"
+    assert 10 < np.abs(SPLIT.train[0] ** 3).max() < 20
+
+
+def test_text_stands_alone_and_opens_and_closes_as_promised():
+    text = (BOOK / CHAPTER).read_text(encoding="utf-8")
+    assert "source" not in text.lower()
+    assert "converg" not in text.lower()
+    headings = [ln for ln in text.splitlines() if ln.startswith("## ")]
+    assert headings[-2:] == ["## Key takeaways", "## Exercises"]
+    assert "**What you will be able to do.**" in text
+    assert "**What you need first.**" in text
+    assert "description:" in text.split("---")[1]
+
+
+def test_code_cells_fit_the_column():
+    text = (BOOK / CHAPTER).read_text(encoding="utf-8")
+    cells = re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", text, flags=re.S)
+    for cell in cells:
+        for line in cell.splitlines():
+            if not line.startswith(":"):
+                assert len(line) <= 76, line
+
+
+def test_listings_are_short_and_fit_the_column():
+    import ast
+
+    text = (BOOK / CHAPTER).read_text(encoding="utf-8")
+    shown = re.findall(r"```\{literalinclude\} \.\./(\S+)\n:pyobject: (\w+)", text)
+    assert len(shown) >= 6
+    for path, name in shown:
+        source = (BOOK.parent / path).read_text(encoding="utf-8")
+        node = next(
+            n
+            for n in ast.parse(source).body
+            if isinstance(n, ast.FunctionDef) and n.name == name
+        )
+        lines = source.splitlines()[node.lineno - 1 : node.end_lineno]
+        assert len(lines) <= 25, name
+        assert max(map(len, lines)) <= 76, name
