@@ -439,7 +439,10 @@ def tidy_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
     launch = app.config.html_theme_options.get("launch_buttons") or {}
     thebe = bool(launch.get("thebe"))
     # the page's own math (has_equations() also counts the pages of its toctree)
-    math = app.env.get_domain("math").data["has_equations"].get(pagename, False)
+    domain = app.env.get_domain("math")
+    math = domain.data["has_equations"].get(pagename, False)
+    if app.builder.name == "singlehtml":  # the whole book on one page (the PDF)
+        math = domain.has_equations()
     seen, kept = set(), []
     for script in context.get("script_files", []):
         name = getattr(script, "filename", None) or str(script) or ""
