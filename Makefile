@@ -83,11 +83,21 @@ notebooks: $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/pre-commit run --all-files
 
+# `make clean` removes the site, the PDF and Sphinx's doctrees but keeps what the
+# chapters' execution costs: the execution cache (_build/.jupyter_cache) and the
+# build's own state (_build/.book-exec, without its up-to-date stamp), so the next
+# `make html` executes only the stale chapters. `make clean-all` removes the whole of
+# _build, the cache included, and the virtual environments .venv and .venv-tools.
+KEEP_ON_CLEAN := .jupyter_cache .book-exec
 clean:
-	rm -rf _build
+	if [ -d _build ]; then \
+	    find _build -mindepth 1 -maxdepth 1 \
+	        $(foreach kept,$(KEEP_ON_CLEAN),! -name $(kept)) -exec rm -rf {} +; \
+	    rm -f _build/.book-exec/stamp; \
+	fi
 
-clean-all: clean
-	rm -rf $(VENV) $(TOOLS)
+clean-all:
+	rm -rf _build $(VENV) $(TOOLS)
 
 # Time one seed trained alone against a thousand trained at once (README: "Many seeds
 # at once"); prints `name: value` lines.

@@ -232,3 +232,47 @@ def test_pages_deploys_the_built_site_from_main_only():
     assert deploy["needs"] == "build"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["environment"]["name"] == "github-pages"
+
+
+# --- make clean and make clean-all ------------------------------------------------
+
+
+def _fake_build(tmp_path: Path) -> Path:
+    (tmp_path / "Makefile").write_text((ROOT / "Makefile").read_text())
+    build = tmp_path / "_build"
+    for folder in (".jupyter_cache/executed", ".book-exec", "html", ".doctrees", "pdf"):
+        (build / folder).mkdir(parents=True)
+    for name in (".book-exec/stamp", ".book-exec/last-build.json", "html/index.html"):
+        (build / name).write_text("x")
+    (tmp_path / "venv").mkdir()
+    return build
+
+
+def _make(tmp_path: Path, target: str) -> None:
+    subprocess.run(
+        ["make", "-s", target, f"VENV={tmp_path}/venv", f"TOOLS={tmp_path}/tools"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_make_clean_keeps_the_execution_cache_and_drops_the_site(tmp_path):
+    build = _fake_build(tmp_path)
+    _make(tmp_path, "clean")
+    left = sorted(str(p.relative_to(build)) for p in build.rglob("*"))
+    # The stamp goes: the next `make html` must build, from the cache.
+    assert left == [
+        ".book-exec",
+        ".book-exec/last-build.json",
+        ".jupyter_cache",
+        ".jupyter_cache/executed",
+    ]
+    assert (tmp_path / "venv").is_dir()
+
+
+def test_make_clean_all_removes_the_cache_and_the_environments(tmp_path):
+    _fake_build(tmp_path)
+    _make(tmp_path, "clean-all")
+    assert not (tmp_path / "_build").exists()
+    assert not (tmp_path / "venv").exists()
