@@ -15,7 +15,7 @@ TOOLS := .venv-tools
 # tests' accessibility scan), at the versions package-lock.json pins.
 NODE_INSTALLED := node_modules/.installed
 
-.PHONY: html test venv lock audit serve lint clean clean-all notebooks pdf
+.PHONY: html test venv lock audit serve lint clean clean-all notebooks pdf check
 
 venv: $(INSTALLED)
 
@@ -60,6 +60,14 @@ bench: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/python scripts/bench_build.py
 
 # --- for authors and contributors (README: "For authors and contributors") ----------
+
+# One chapter before a pull request (CONTRIBUTING): `make check CHAPTER=07` runs the
+# strict build (only stale chapters execute), the tests of the
+# modules the chapter uses, of its solutions and of its claims, then its browser
+# tests. `make test` stays the last step.
+check: $(INSTALLED) $(NODE_INSTALLED)
+	@test -n "$(CHAPTER)" || { echo "usage: make check CHAPTER=07" >&2; exit 2; }
+	$(BIN)/python scripts/check_chapter.py $(CHAPTER)
 
 $(TOOLS)/.installed: requirements/tools.txt
 	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)

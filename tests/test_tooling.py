@@ -276,3 +276,46 @@ def test_make_clean_all_removes_the_cache_and_the_environments(tmp_path):
     _make(tmp_path, "clean-all")
     assert not (tmp_path / "_build").exists()
     assert not (tmp_path / "venv").exists()
+
+
+# --- make check CHAPTER=NN ----------------------------------------------------------
+
+check_chapter = load_script("check_chapter")
+
+
+def test_check_finds_a_chapter_by_its_number_with_or_without_its_zero():
+    assert check_chapter.find_chapter("7") == check_chapter.find_chapter("07")
+    assert check_chapter.find_chapter("3").name.startswith("03-")
+
+
+@pytest.mark.parametrize("number", ["99", "seven", ""])
+def test_check_rejects_a_chapter_that_does_not_exist(number):
+    with pytest.raises(SystemExit, match="make check: .*(no chapter|CHAPTER must)"):
+        check_chapter.find_chapter(number)
+
+
+def test_check_runs_the_tests_of_what_the_chapter_imports_and_shows(tmp_path):
+    (tmp_path / "book").mkdir()
+    chapter = tmp_path / "book" / "04-mini-batches.md"
+    chapter.write_text(
+        "from examples.batching import mini_batch_losses\n"
+        "import examples._validate\n"
+        "```{literalinclude} ../src/examples/plotting.py\n"
+        "from examples.solutions.ch04 import smaller_batches\n"
+    )
+    names = [
+        "test_batching.py",
+        "test_validate.py",
+        "test_plotting.py",
+        "test_solutions_ch04.py",
+        "chapters/test_ch04_mini_batches.py",
+        "test_unrelated.py",
+        "chapters/test_ch05_other.py",
+    ]
+    for name in names:
+        (tmp_path / "tests" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "tests" / name).write_text("")
+    found = check_chapter.test_files(chapter, tmp_path)
+    found = [str(p.relative_to(tmp_path / "tests")) for p in found]
+    assert sorted(found[:3]) == sorted(names[:3])  # the modules, then these two
+    assert found[3:] == names[3:5]
