@@ -31,8 +31,13 @@ $(NODE_INSTALLED): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
+# The house rules are checked first, in seconds (scripts/check_chapters.py: each
+# broken rule named with its chapter and line), and notebooks/ after the build (its
+# notebooks show the outputs the build cached).
 html: $(INSTALLED) $(NODE_INSTALLED)
+	$(BIN)/python scripts/check_chapters.py
 	$(BIN)/python scripts/build.py
+	$(BIN)/python scripts/check_chapters.py --notebooks
 	@echo "Built: open _build/html/index.html"
 
 # The whole book as one PDF, _build/pdf/basics-of-machine-learning.pdf (README: "The
@@ -61,10 +66,10 @@ bench: $(INSTALLED) $(NODE_INSTALLED)
 
 # --- for authors and contributors (README: "For authors and contributors") ----------
 
-# One chapter before a pull request (CONTRIBUTING): `make check CHAPTER=07` runs the
-# strict build (only stale chapters execute), the tests of the
-# modules the chapter uses, of its solutions and of its claims, then its browser
-# tests. `make test` stays the last step.
+# One chapter before a pull request (CONTRIBUTING): `make check CHAPTER=07` runs what
+# `make html` runs (house rules, strict build executing only stale chapters, notebooks/
+# in sync), the tests of the modules the chapter uses, of its solutions and of its
+# claims, then its browser tests. `make test` stays the last step.
 check: $(INSTALLED) $(NODE_INSTALLED)
 	@test -n "$(CHAPTER)" || { echo "usage: make check CHAPTER=07" >&2; exit 2; }
 	$(BIN)/python scripts/check_chapter.py $(CHAPTER)

@@ -2,8 +2,9 @@
 
 In order, stopping at the first failure:
 
-1. the strict build of the whole book (``scripts/build.py``, as ``make html``): it
-   executes only the stale chapters;
+1. as ``make html``: the house rules (``scripts/check_chapters.py``, in seconds),
+   the strict build of the whole book (``scripts/build.py``, which executes only
+   the stale chapters), then ``notebooks/`` in sync;
 2. the unit tests of the modules the chapter uses (``tests/test_<module>.py`` for each
    ``examples.<module>`` it imports or shows with ``literalinclude``), its solutions'
    tests (``tests/test_solutions_chNN.py``) and its chapter test
@@ -76,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     chapter = find_chapter(args.chapter)
     started = time.perf_counter()
     python = sys.executable
+    run("rules", [python, "scripts/check_chapters.py"])
     run("build", [python, "scripts/build.py"])
+    run("notebooks", [python, "scripts/check_chapters.py", "--notebooks"])
     tests = [str(p.relative_to(ROOT)) for p in test_files(chapter)]
     run("tests", [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests])
     run("browser", [python, "-m", "pytest", "-q", "tests/site", "-k", chapter.stem])
