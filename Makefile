@@ -93,8 +93,12 @@ serve: $(INSTALLED) $(NODE_INSTALLED)  # PORT=8001 make serve for another port
 notebooks: $(INSTALLED)
 	$(BIN)/python book/_ext/bml_notebooks.py
 
+# pre-commit's --all-files means the tracked files: new files not yet added to git
+# are linted too.
 lint: $(INSTALLED)
 	$(BIN)/pre-commit run --all-files
+	untracked="$$(git ls-files --others --exclude-standard)"; \
+	if [ -n "$$untracked" ]; then $(BIN)/pre-commit run --files $$untracked; fi
 
 # `make clean` removes the site, the PDF and Sphinx's doctrees but keeps what the
 # chapters' execution costs: the execution cache (_build/.jupyter_cache) and the
