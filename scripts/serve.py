@@ -7,8 +7,10 @@ themselves after each build: livereload adds a small script to every page it ser
 fetched from this same server (the files on disk are not changed).
 
 ``PORT=8001 make serve`` picks another port; ``HOST=0.0.0.0`` serves beyond this
-machine. A failed build keeps the last pages written on show, and says so; fix the
-cause and save to build again. Stop with Ctrl+C.
+machine. Each build checks the house rules first (``scripts/check_chapters.py``)
+and, once built, writes ``notebooks/`` again (``make notebooks``). A failed build
+keeps the last pages written on show, and says so; fix the cause and save to build
+again. Stop with Ctrl+C.
 """
 
 from __future__ import annotations
@@ -38,6 +40,16 @@ def ignored(path: str) -> bool:
 
 
 def build() -> None:
+    """The house rules (in seconds), the strict build, then ``notebooks/`` written
+    again from the chapters (``make notebooks``: commit them with the chapter)."""
+    rules = [sys.executable, str(ROOT / "scripts" / "check_chapters.py")]
+    if subprocess.run(rules).returncode != 0:
+        print(
+            "serve: not built: a house rule is broken (see above). Fix it and save "
+            "to build again.",
+            flush=True,
+        )
+        return
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py")])
     if result.returncode != 0:
         print(
@@ -45,8 +57,18 @@ def build() -> None:
             "on show may be out of date. Fix the cause and save to build again.",
             flush=True,
         )
-    else:
-        print(f"serve: built; serving {HTML} at {url()}", flush=True)
+        return
+    notebooks = [sys.executable, str(ROOT / "book" / "_ext" / "bml_notebooks.py")]
+    written = subprocess.run(notebooks, capture_output=True, text=True)
+    if written.returncode != 0:
+        print(f"serve: notebooks/ not written:\n{written.stderr}", flush=True)
+    elif written.stdout.strip():
+        print(
+            f"serve: notebooks/ brought up to date ({len(written.stdout.splitlines())}"
+            " file(s)): commit them with the chapter",
+            flush=True,
+        )
+    print(f"serve: built; serving {HTML} at {url()}", flush=True)
 
 
 def url() -> str:

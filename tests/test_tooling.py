@@ -319,3 +319,24 @@ def test_check_runs_the_tests_of_what_the_chapter_imports_and_shows(tmp_path):
     found = [str(p.relative_to(tmp_path / "tests")) for p in found]
     assert sorted(found[:3]) == sorted(names[:3])  # the modules, then these two
     assert found[3:] == names[3:5]
+
+
+# --- make serve -----------------------------------------------------------------------
+
+
+def test_serve_checks_the_rules_before_building(tmp_path):
+    """A broken rule (here: no tests/chapters/ in the copy) stops a `make serve`
+    build in seconds, saying why, before anything executes."""
+    from tests.book_builds import NOTEBOOK_HEADER, make_book
+
+    book = make_book(tmp_path / "book", [], pages={"99-extra": NOTEBOOK_HEADER})
+    result = subprocess.run(
+        [sys.executable, "-c", "import serve; serve.build()"],
+        cwd=book / "scripts",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "[chapter test] no tests/chapters/test_ch99_*.py" in result.stderr
+    assert "serve: not built: a house rule is broken" in result.stdout
+    assert not (book / "_build" / "html").exists()
