@@ -340,3 +340,82 @@ def test_serve_checks_the_rules_before_building(tmp_path):
     assert "[chapter test] no tests/chapters/test_ch99_*.py" in result.stderr
     assert "serve: not built: a house rule is broken" in result.stdout
     assert not (book / "_build" / "html").exists()
+
+
+SERVE_PAGE = """# An extra page
+
+```{code-cell} ipython3
+print("first" + " version")
+```
+"""
+
+
+def _serve(book: Path, call: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", f"import serve; serve.{call}"],
+        cwd=book / "scripts",
+        capture_output=True,
+        text=True,
+        timeout=500,
+    )
+
+
+def test_a_failed_serve_build_leaves_the_last_good_pages_on_show(tmp_path):
+    from tests.book_builds import NOTEBOOK_HEADER, make_book
+
+    book = make_book(
+        tmp_path / "book", [], pages={"extra": NOTEBOOK_HEADER + SERVE_PAGE}
+    )
+    first = _serve(book, "build()")
+    served = book / "_build" / "serve" / "book" / "extra.html"
+    assert "serve: built" in first.stdout, first.stdout + first.stderr[-3000:]
+    assert "first version" in served.read_text(encoding="utf-8")
+    page = book / "book" / "extra.md"
+    page.write_text(page.read_text().replace('print("first"', "1 / 0; print("))
+    second = _serve(book, "build()")
+    assert "serve: BUILD FAILED" in second.stdout
+    assert "the last good pages stay on show" in second.stdout
+    assert "first version" in served.read_text(encoding="utf-8")
+
+
+def test_stopping_serve_stops_its_build(tmp_path):
+    """Even killed outright, `make serve` takes its running build with it."""
+    import os
+    import signal
+    import time
+
+    from tests.book_builds import NOTEBOOK_HEADER, make_book
+
+    slow = SERVE_PAGE.replace(
+        'print("first" + " version")', "import time; time.sleep(300)"
+    )
+    book = make_book(tmp_path / "book", [], pages={"extra": NOTEBOOK_HEADER + slow})
+    serve = subprocess.Popen(
+        [sys.executable, "-c", "import serve; serve.run_build()"],
+        cwd=book / "scripts",
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def builds() -> list[int]:
+        found = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                text = cmdline.read_bytes()
+            except OSError:
+                continue
+            if str(book / "scripts" / "build.py").encode() in text:
+                found.append(int(cmdline.parent.name))
+        return found
+
+    deadline = time.monotonic() + 60
+    while not builds() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert builds(), "the build never started"
+    time.sleep(3)  # executing the page
+    os.kill(serve.pid, signal.SIGKILL)
+    serve.wait()
+    deadline = time.monotonic() + 60
+    while builds() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert builds() == []
