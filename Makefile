@@ -15,7 +15,7 @@ TOOLS := .venv-tools
 # tests' accessibility scan), at the versions package-lock.json pins.
 NODE_INSTALLED := node_modules/.installed
 
-.PHONY: html test venv lock audit serve lint clean clean-all notebooks pdf check
+.PHONY: html test venv lock audit serve lint clean clean-all notebooks pdf check chapter
 
 venv: $(INSTALLED)
 
@@ -65,6 +65,11 @@ bench: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/python scripts/bench_build.py
 
 # --- for authors and contributors (README: "For authors and contributors") ----------
+
+# A new chapter that keeps every house rule, builds and passes at once (CONTRIBUTING):
+# make chapter NUMBER=08 NAME=mini-batches TITLE="Mini-batches". Refuses to overwrite.
+chapter: $(INSTALLED)
+	$(BIN)/python scripts/new_chapter.py "$(NUMBER)" "$(NAME)" "$(TITLE)"
 
 # One chapter before a pull request (CONTRIBUTING): `make check CHAPTER=07` runs what
 # `make html` runs (house rules, strict build executing only stale chapters, notebooks/
