@@ -15,7 +15,7 @@ TOOLS := .venv-tools
 # tests' accessibility scan), at the versions package-lock.json pins.
 NODE_INSTALLED := node_modules/.installed
 
-.PHONY: html test venv lock audit serve lint clean clean-all notebooks pdf
+.PHONY: html test venv lock audit serve lint clean clean-all notebooks pdf check chapter
 
 venv: $(INSTALLED)
 
@@ -31,8 +31,13 @@ $(NODE_INSTALLED): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
+# The house rules are checked first, in seconds (scripts/check_chapters.py: each
+# broken rule named with its chapter and line), and notebooks/ after the build (its
+# notebooks show the outputs the build cached).
 html: $(INSTALLED) $(NODE_INSTALLED)
+	$(BIN)/python scripts/check_chapters.py
 	$(BIN)/python scripts/build.py
+	$(BIN)/python scripts/check_chapters.py --notebooks
 	@echo "Built: open _build/html/index.html"
 
 # The whole book as one PDF, _build/pdf/basics-of-machine-learning.pdf (README: "The
@@ -61,6 +66,19 @@ bench: $(INSTALLED) $(NODE_INSTALLED)
 
 # --- for authors and contributors (README: "For authors and contributors") ----------
 
+# A new chapter that keeps every house rule, builds and passes at once (CONTRIBUTING):
+# make chapter NUMBER=08 NAME=mini-batches TITLE="Mini-batches". Refuses to overwrite.
+chapter: $(INSTALLED)
+	$(BIN)/python scripts/new_chapter.py "$(NUMBER)" "$(NAME)" "$(TITLE)"
+
+# One chapter before a pull request (CONTRIBUTING): `make check CHAPTER=07` runs what
+# `make html` runs (house rules, strict build executing only stale chapters, notebooks/
+# in sync), the tests of the modules the chapter uses, of its solutions and of its
+# claims, then its browser tests. `make test` stays the last step.
+check: $(INSTALLED) $(NODE_INSTALLED)
+	@test -n "$(CHAPTER)" || { echo "usage: make check CHAPTER=07" >&2; exit 2; }
+	$(BIN)/python scripts/check_chapter.py $(CHAPTER)
+
 $(TOOLS)/.installed: requirements/tools.txt
 	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet --require-hashes -r requirements/tools.txt
@@ -80,14 +98,28 @@ serve: $(INSTALLED) $(NODE_INSTALLED)  # PORT=8001 make serve for another port
 notebooks: $(INSTALLED)
 	$(BIN)/python book/_ext/bml_notebooks.py
 
+# pre-commit's --all-files means the tracked files: new files not yet added to git
+# are linted too.
 lint: $(INSTALLED)
 	$(BIN)/pre-commit run --all-files
+	untracked="$$(git ls-files --others --exclude-standard)"; \
+	if [ -n "$$untracked" ]; then $(BIN)/pre-commit run --files $$untracked; fi
 
+# `make clean` removes the site, the PDF and Sphinx's doctrees but keeps what the
+# chapters' execution costs: the execution cache (_build/.jupyter_cache) and the
+# build's own state (_build/.book-exec, without its up-to-date stamp), so the next
+# `make html` executes only the stale chapters. `make clean-all` removes the whole of
+# _build, the cache included, and the virtual environments .venv and .venv-tools.
+KEEP_ON_CLEAN := .jupyter_cache .book-exec
 clean:
-	rm -rf _build
+	if [ -d _build ]; then \
+	    find _build -mindepth 1 -maxdepth 1 \
+	        $(foreach kept,$(KEEP_ON_CLEAN),! -name $(kept)) -exec rm -rf {} +; \
+	    rm -f _build/.book-exec/stamp; \
+	fi
 
-clean-all: clean
-	rm -rf $(VENV) $(TOOLS)
+clean-all:
+	rm -rf _build $(VENV) $(TOOLS)
 
 # Time one seed trained alone against a thousand trained at once (README: "Many seeds
 # at once"); prints `name: value` lines.

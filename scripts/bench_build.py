@@ -18,6 +18,9 @@ identical_rebuild
     whether a second clean build of the whole site gives identical executed outputs
     and figure files.
 
+Progress goes to stderr: each step as it starts, with the load average, and the
+build's line for each chapter it executes.
+
 The cold build runs before the serial execution, so the serial run profits from warm
 disk caches, not the build. Timings depend on the machine's load, printed too.
 """
@@ -71,19 +74,38 @@ def load() -> str:
 BUILD_ENV = dict(os.environ)
 
 
+#: Steps of the bench, for its progress lines.
+STEPS = 6
+
+
+def progress(step: int, what: str) -> None:
+    """A progress line on stderr (stdout keeps only the ``name: value`` lines)."""
+    sys.stderr.write(f"[bench] {step}/{STEPS} {what} (load {load()})\n")
+    sys.stderr.flush()
+
+
 def build(book: Path) -> tuple[float, dict]:
-    """Run the book's build script; its wall time and its report of what it did."""
+    """Run the book's build script; its wall time and its report of what it did.
+    Its lines about each chapter (executing, done, failed) are shown as they come."""
     start = time.perf_counter()
-    result = subprocess.run(
+    output = []
+    with subprocess.Popen(
         [sys.executable, str(book / "scripts" / "build.py")],
         cwd=book,
         env=BUILD_ENV,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
-    )
+        bufsize=1,
+    ) as proc:
+        for line in proc.stdout:
+            output.append(line)
+            if line.startswith(("[book]   ", "[book] executing", "[book] built")):
+                sys.stderr.write(f"[bench]   {line[len('[book] ') :].strip()}\n")
+                sys.stderr.flush()
     seconds = time.perf_counter() - start
-    if result.returncode != 0:
-        sys.stderr.write(result.stdout[-5000:] + result.stderr[-3000:])
+    if proc.returncode != 0:
+        sys.stderr.write("".join(output)[-8000:])
         raise SystemExit(f"the build failed in {book}")
     report = json.loads(
         (book / "_build" / ".book-exec" / "last-build.json").read_text()
@@ -141,14 +163,18 @@ def main() -> int:
     print(f"load_average_start: {load()}")
     sys.stdout.flush()
     try:
+        progress(1, "cold build")
         cold, report = build(book)
         first = snapshot(book)
+        progress(2, "every chapter executed one after another, no cache")
         raw = raw_execution(book)
+        progress(3, "build with nothing changed")
         noop, _ = build(book)
 
         prose_file = pages[0][1]
         prose_original = prose_file.read_text(encoding="utf-8")
         prose_file.write_text(prose_original + PROSE_EDIT, encoding="utf-8")
+        progress(4, "build after a prose edit")
         prose, prose_report = build(book)
 
         module_file = book / "src" / args.module
@@ -156,12 +182,14 @@ def main() -> int:
         users = [d for d, mods in report["modules"].items() if module_name in mods]
         module_original = module_file.read_text(encoding="utf-8")
         module_file.write_text(module_original + MODULE_EDIT, encoding="utf-8")
+        progress(5, f"build after an edit of {module_name}")
         module, module_report = build(book)
 
         # a second clean build from the same inputs
         prose_file.write_text(prose_original, encoding="utf-8")
         module_file.write_text(module_original, encoding="utf-8")
         shutil.rmtree(book / "_build")
+        progress(6, "second cold build (same outputs?)")
         second_cold, _ = build(book)
         second = snapshot(book)
     finally:

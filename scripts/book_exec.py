@@ -17,6 +17,7 @@ import asyncio
 import os
 import shutil
 import signal
+import tempfile
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -79,8 +80,10 @@ async def _execute(job: Job) -> Outcome:
     from nbclient.exceptions import CellExecutionError
 
     timeout, allow_errors = _options(job)
+    sockets = tempfile.mkdtemp(prefix="bml-kernel-")
     client = NotebookClient(
         job.nb,
+        config=kernel_config(sockets),
         timeout=timeout,
         allow_errors=allow_errors,
         record_timing=False,
@@ -97,7 +100,24 @@ async def _execute(job: Job) -> Outcome:
         error = _where(job) + str(exc)
     except Exception as exc:  # kernel died, timeout, no such kernel, ...
         error = _where(job) + f"{type(exc).__name__}: {exc}"
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
     return Outcome(job, time.perf_counter() - start, error)
+
+
+def kernel_config(folder: str):
+    """The kernels talk to the build over Unix sockets (IPC) in ``folder`` rather
+    than TCP: nothing leaves the machine, and ipykernel does not print its warning
+    that TCP is not encrypted once per chapter. TCP stays when the socket paths would
+    be too long (a Unix socket path has at most 107 bytes)."""
+    from traitlets.config import Config
+
+    config = Config()
+    if len(os.fsencode(folder)) <= 80:  # the sockets are folder/kernel-<port>
+        config.KernelManager.transport = "ipc"
+        # absolute: the kernel runs in the chapter's folder, the build elsewhere
+        config.KernelManager.ip = os.path.join(folder, "kernel")
+    return config
 
 
 def _where(job: Job) -> str:

@@ -69,6 +69,12 @@ LOCK = BUILD / ".build-lock"
 SPHINX_LOG = STATE / "sphinx.log"
 SPHINX_GROUP = STATE / "sphinx.pgid"  # while Sphinx runs: its process group
 EXCEPTION_LINE = re.compile(r"[A-Za-z_][\w.]*(: .*)?$")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+#: Sphinx's warnings and errors (``path:line: WARNING: ...``), repeated at the end.
+PROBLEM = re.compile(r"\b(WARNING|ERROR|CRITICAL|SEVERE):")
+#: Lines of Sphinx's output that say nothing to an author: the parsers' whole
+#: configuration (MyST and MyST-NB print it at every start; it stays in SPHINX_LOG).
+NOISE = re.compile(r"^(myst|myst-nb) v[\d.]+: \w+ParserConfig\(")
 #: Exit codes (also in the README).
 FAILED_CODE, CANNOT_WRITE, INTERRUPTED_BASE = 1, 73, 128
 
@@ -309,9 +315,11 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def run_sphinx(full: bool) -> tuple[int, list[str]]:
-    """Run the strict Jupyter Book build; returns its exit code and the pages MyST-NB
-    executed itself (none, unless a page is outside this script's execution).
+def run_sphinx(full: bool) -> tuple[int, list[str], list[str]]:
+    """Run the strict Jupyter Book build; returns its exit code, the pages MyST-NB
+    executed itself (none, unless a page is outside this script's execution) and its
+    warnings and errors (``path:line: WARNING: ...``), which the build repeats at the
+    end. The parsers' configuration dump is left out (it is in ``SPHINX_LOG``).
 
     Sphinx and what it forks end with the build (``end_leftover_sphinx``). A traceback
     in its output (an extension that failed) is printed as its first exception line
@@ -321,7 +329,7 @@ def run_sphinx(full: bool) -> tuple[int, list[str]]:
     cmd += ["-W", "-n", "--keep-going"]
     if full:
         cmd.append("--all")
-    executed_by_sphinx = []
+    executed_by_sphinx, problems = [], []
     in_traceback = shown = False
     with (
         open(SPHINX_LOG, "w", encoding="utf-8") as log,
@@ -355,9 +363,15 @@ def run_sphinx(full: bool) -> tuple[int, list[str]]:
                         where = SPHINX_LOG.relative_to(ROOT)
                         if not shown:
                             sys.stdout.write(f"{text} (traceback: {where})\n")
+                            problems.append(f"ERROR: {text} (traceback: {where})")
                         shown = True
                         continue
                     in_traceback = False
+                plain = ANSI.sub("", line)
+                if NOISE.match(plain):
+                    continue
+                if PROBLEM.search(plain):
+                    problems.append(plain.rstrip("\n").replace(f"{ROOT}/", ""))
                 sys.stdout.write(line)
                 if "Executing notebook" in line:
                     executed_by_sphinx.append(line.split(":")[0].strip())
@@ -370,7 +384,7 @@ def run_sphinx(full: bool) -> tuple[int, list[str]]:
             raise
         sys.stdout.flush()
     SPHINX_GROUP.unlink()
-    return proc.returncode, executed_by_sphinx
+    return proc.returncode, executed_by_sphinx, problems
 
 
 def end_leftover_sphinx() -> None:
@@ -533,9 +547,13 @@ def build(args) -> int:
         force_rewrite_of_every_page()
     FAILED.touch()  # removed only if this build succeeds
     sphinx_started = time.perf_counter()
-    code, by_sphinx = run_sphinx(full)
+    code, by_sphinx, problems = run_sphinx(full)
     PHASES["sphinx"] = time.perf_counter() - sphinx_started
     summary(chapters)
+    if problems:
+        say(f"[book] {len(problems)} warning(s) and error(s), each fails the build:")
+        for problem in problems:
+            say(f"[book]   {problem}")
     if by_sphinx:
         say(
             "[book] note: MyST-NB executed these pages itself (not from the cache): "

@@ -7,13 +7,18 @@ themselves after each build: livereload adds a small script to every page it ser
 fetched from this same server (the files on disk are not changed).
 
 ``PORT=8001 make serve`` picks another port; ``HOST=0.0.0.0`` serves beyond this
-machine. A failed build keeps the last pages written on show, and says so; fix the
-cause and save to build again. Stop with Ctrl+C.
+machine. Each build checks the house rules first (``scripts/check_chapters.py``)
+and, once built, writes ``notebooks/`` again (``make notebooks``). What is served is
+``_build/serve``, a copy of ``_build/html`` made after each build that passed: a
+failed build leaves the last good pages on show, and says so; fix the cause and save
+to build again. Stop with Ctrl+C: stopping ``make serve`` stops its running build.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +27,10 @@ from livereload import Server
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
+#: What is served: a copy of ``HTML`` made after each build that passed, so that a
+#: failed build (which may have written broken pages into ``HTML``) leaves the last
+#: good pages on show.
+SERVED = ROOT / "_build" / "serve"
 WATCHED = ("book", "src", "_config.yml", "_toc.yml", "pyproject.toml")
 IGNORED_PARTS = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache"}
 
@@ -38,15 +47,80 @@ def ignored(path: str) -> bool:
 
 
 def build() -> None:
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py")])
-    if result.returncode != 0:
+    """The house rules (in seconds), the strict build, then ``notebooks/`` written
+    again from the chapters (``make notebooks``: commit them with the chapter)."""
+    rules = [sys.executable, str(ROOT / "scripts" / "check_chapters.py")]
+    if subprocess.run(rules).returncode != 0:
         print(
-            f"serve: the build failed (exit {result.returncode}, see above); the pages "
-            "on show may be out of date. Fix the cause and save to build again.",
+            "serve: not built: a house rule is broken (see above). Fix it and save "
+            "to build again.",
             flush=True,
         )
-    else:
-        print(f"serve: built; serving {HTML} at {url()}", flush=True)
+        return
+    code = run_build()
+    if code != 0:
+        shown = (
+            "the last good pages stay on show"
+            if SERVED.is_dir()
+            else "there are no pages to show yet"
+        )
+        print(
+            f"serve: BUILD FAILED (exit {code}, see above): {shown}. Fix the cause "
+            "and save to build again.",
+            flush=True,
+        )
+        return
+    publish()
+    notebooks = [sys.executable, str(ROOT / "book" / "_ext" / "bml_notebooks.py")]
+    written = subprocess.run(notebooks, capture_output=True, text=True)
+    if written.returncode != 0:
+        print(f"serve: notebooks/ not written:\n{written.stderr}", flush=True)
+    elif written.stdout.strip():
+        print(
+            f"serve: notebooks/ brought up to date ({len(written.stdout.splitlines())}"
+            " file(s)): commit them with the chapter",
+            flush=True,
+        )
+    print(f"serve: built; serving {SERVED} at {url()}", flush=True)
+
+
+def _end_with_parent() -> None:
+    """In the build: get SIGTERM when ``make serve`` ends, even killed (Linux)."""
+    if sys.platform == "linux":
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def run_build() -> int:
+    """Run ``scripts/build.py``; stopping ``make serve`` (Ctrl+C, SIGTERM, even
+    SIGKILL) stops the build too, which keeps what it finished."""
+    with subprocess.Popen(
+        [sys.executable, str(ROOT / "scripts" / "build.py")],
+        preexec_fn=_end_with_parent,
+    ) as proc:
+        try:
+            return proc.wait()
+        except BaseException:
+            proc.terminate()
+            proc.wait()
+            raise
+
+
+def publish() -> None:
+    """Replace the served copy with the pages just built (a copy, then renames)."""
+    new, old = SERVED.with_name("serve.new"), SERVED.with_name("serve.old")
+    for folder in (new, old):
+        shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(HTML, new)
+    if SERVED.exists():
+        SERVED.rename(old)
+    new.rename(SERVED)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _stop(signum, frame) -> None:
+    raise SystemExit(128 + signum)
 
 
 def url() -> str:
@@ -62,6 +136,7 @@ def port() -> int:
 
 def main() -> int:
     port()  # a bad PORT fails before the first build, not after it
+    signal.signal(signal.SIGTERM, _stop)  # ends the running build too (run_build)
     build()
     server = Server()
     for name in WATCHED:
@@ -69,7 +144,7 @@ def main() -> int:
             server.watch(str(ROOT / name), build, ignore=ignored)
     print(f"serve: watching {', '.join(WATCHED)}; open {url()}", flush=True)
     server.serve(
-        root=str(HTML),
+        root=str(SERVED),
         host=os.environ.get("HOST", "127.0.0.1"),
         port=port(),
         restart_delay=0,

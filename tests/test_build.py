@@ -77,3 +77,20 @@ def test_broken_cross_reference_fails_the_next_build_too(tmp_path):
     second = build(book)
     assert second.returncode != 0
     assert "fig-does-not-exist" in second.output
+
+
+def test_output_is_quiet_and_ends_with_the_warnings_at_their_line(tmp_path):
+    """No kernel TCP warning, no parser configuration dump; the build's last lines
+    repeat each warning with its file and line (README: "The build is strict")."""
+    text = (
+        FAILING_CHAPTER.replace("1 / 0", "1 + 1")
+        + "\nSee {numref}`fig-does-not-exist`.\n"
+    )
+    result = build(make_small_book(tmp_path, text))
+    assert result.returncode != 0
+    assert "without encryption" not in result.output
+    assert "ParserConfig(" not in result.output
+    tail = result.output[result.output.rindex("warning(s) and error(s)") :]
+    line = text.splitlines().index("See {numref}`fig-does-not-exist`.") + 1
+    assert f"\n[book]   book/99-extra.md:{line}: WARNING: undefined label" in tail, tail
+    assert tail.rstrip().splitlines()[-1].startswith("[book] BUILD FAILED")

@@ -183,3 +183,15 @@ def test_book_style_one_panel_figure_keeps_10_pt_text_at_9_css_px_on_a_phone():
     info, (width, _) = _png_info(base64.b64decode(book_png(fig)))
     plt.close(fig)
     assert float(info["bml:min-font-px"]) * min(1.0, 358 / width) >= 9.0
+
+
+def test_get_axes_is_the_given_axes_or_the_current_one():
+    from examples.plotting import get_axes
+
+    fig, (first, second) = plt.subplots(1, 2)
+    assert get_axes(first) is first
+    plt.sca(first)
+    assert get_axes() is first and get_axes(None) is first
+    with pytest.raises(ValueError, match="ax must be a matplotlib Axes or None"):
+        get_axes(fig)
+    plt.close(fig)

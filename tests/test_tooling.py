@@ -232,3 +232,190 @@ def test_pages_deploys_the_built_site_from_main_only():
     assert deploy["needs"] == "build"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["environment"]["name"] == "github-pages"
+
+
+# --- make clean and make clean-all ------------------------------------------------
+
+
+def _fake_build(tmp_path: Path) -> Path:
+    (tmp_path / "Makefile").write_text((ROOT / "Makefile").read_text())
+    build = tmp_path / "_build"
+    for folder in (".jupyter_cache/executed", ".book-exec", "html", ".doctrees", "pdf"):
+        (build / folder).mkdir(parents=True)
+    for name in (".book-exec/stamp", ".book-exec/last-build.json", "html/index.html"):
+        (build / name).write_text("x")
+    (tmp_path / "venv").mkdir()
+    return build
+
+
+def _make(tmp_path: Path, target: str) -> None:
+    subprocess.run(
+        ["make", "-s", target, f"VENV={tmp_path}/venv", f"TOOLS={tmp_path}/tools"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_make_clean_keeps_the_execution_cache_and_drops_the_site(tmp_path):
+    build = _fake_build(tmp_path)
+    _make(tmp_path, "clean")
+    left = sorted(str(p.relative_to(build)) for p in build.rglob("*"))
+    # The stamp goes: the next `make html` must build, from the cache.
+    assert left == [
+        ".book-exec",
+        ".book-exec/last-build.json",
+        ".jupyter_cache",
+        ".jupyter_cache/executed",
+    ]
+    assert (tmp_path / "venv").is_dir()
+
+
+def test_make_clean_all_removes_the_cache_and_the_environments(tmp_path):
+    _fake_build(tmp_path)
+    _make(tmp_path, "clean-all")
+    assert not (tmp_path / "_build").exists()
+    assert not (tmp_path / "venv").exists()
+
+
+# --- make check CHAPTER=NN ----------------------------------------------------------
+
+check_chapter = load_script("check_chapter")
+
+
+def test_check_finds_a_chapter_by_its_number_with_or_without_its_zero():
+    assert check_chapter.find_chapter("7") == check_chapter.find_chapter("07")
+    assert check_chapter.find_chapter("3").name.startswith("03-")
+
+
+@pytest.mark.parametrize("number", ["99", "seven", ""])
+def test_check_rejects_a_chapter_that_does_not_exist(number):
+    with pytest.raises(SystemExit, match="make check: .*(no chapter|CHAPTER must)"):
+        check_chapter.find_chapter(number)
+
+
+def test_check_runs_the_tests_of_what_the_chapter_imports_and_shows(tmp_path):
+    (tmp_path / "book").mkdir()
+    chapter = tmp_path / "book" / "04-mini-batches.md"
+    chapter.write_text(
+        "from examples.batching import mini_batch_losses\n"
+        "import examples._validate\n"
+        "```{literalinclude} ../src/examples/plotting.py\n"
+        "from examples.solutions.ch04 import smaller_batches\n"
+    )
+    names = [
+        "test_batching.py",
+        "test_validate.py",
+        "test_plotting.py",
+        "test_solutions_ch04.py",
+        "chapters/test_ch04_mini_batches.py",
+        "test_unrelated.py",
+        "chapters/test_ch05_other.py",
+    ]
+    for name in names:
+        (tmp_path / "tests" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "tests" / name).write_text("")
+    found = check_chapter.test_files(chapter, tmp_path)
+    found = [str(p.relative_to(tmp_path / "tests")) for p in found]
+    assert sorted(found[:3]) == sorted(names[:3])  # the modules, then these two
+    assert found[3:] == names[3:5]
+
+
+# --- make serve -----------------------------------------------------------------------
+
+
+def test_serve_checks_the_rules_before_building(tmp_path):
+    """A broken rule (here: no tests/chapters/ in the copy) stops a `make serve`
+    build in seconds, saying why, before anything executes."""
+    from tests.book_builds import NOTEBOOK_HEADER, make_book
+
+    book = make_book(tmp_path / "book", [], pages={"99-extra": NOTEBOOK_HEADER})
+    result = subprocess.run(
+        [sys.executable, "-c", "import serve; serve.build()"],
+        cwd=book / "scripts",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "[chapter test] no tests/chapters/test_ch99_*.py" in result.stderr
+    assert "serve: not built: a house rule is broken" in result.stdout
+    assert not (book / "_build" / "html").exists()
+
+
+SERVE_PAGE = """# An extra page
+
+```{code-cell} ipython3
+print("first" + " version")
+```
+"""
+
+
+def _serve(book: Path, call: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", f"import serve; serve.{call}"],
+        cwd=book / "scripts",
+        capture_output=True,
+        text=True,
+        timeout=500,
+    )
+
+
+def test_a_failed_serve_build_leaves_the_last_good_pages_on_show(tmp_path):
+    from tests.book_builds import NOTEBOOK_HEADER, make_book
+
+    book = make_book(
+        tmp_path / "book", [], pages={"extra": NOTEBOOK_HEADER + SERVE_PAGE}
+    )
+    first = _serve(book, "build()")
+    served = book / "_build" / "serve" / "book" / "extra.html"
+    assert "serve: built" in first.stdout, first.stdout + first.stderr[-3000:]
+    assert "first version" in served.read_text(encoding="utf-8")
+    page = book / "book" / "extra.md"
+    page.write_text(page.read_text().replace('print("first"', "1 / 0; print("))
+    second = _serve(book, "build()")
+    assert "serve: BUILD FAILED" in second.stdout
+    assert "the last good pages stay on show" in second.stdout
+    assert "first version" in served.read_text(encoding="utf-8")
+
+
+def test_stopping_serve_stops_its_build(tmp_path):
+    """Even killed outright, `make serve` takes its running build with it."""
+    import os
+    import signal
+    import time
+
+    from tests.book_builds import NOTEBOOK_HEADER, make_book
+
+    slow = SERVE_PAGE.replace(
+        'print("first" + " version")', "import time; time.sleep(300)"
+    )
+    book = make_book(tmp_path / "book", [], pages={"extra": NOTEBOOK_HEADER + slow})
+    serve = subprocess.Popen(
+        [sys.executable, "-c", "import serve; serve.run_build()"],
+        cwd=book / "scripts",
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def builds() -> list[int]:
+        found = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                text = cmdline.read_bytes()
+            except OSError:
+                continue
+            if str(book / "scripts" / "build.py").encode() in text:
+                found.append(int(cmdline.parent.name))
+        return found
+
+    deadline = time.monotonic() + 60
+    while not builds() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert builds(), "the build never started"
+    time.sleep(3)  # executing the page
+    os.kill(serve.pid, signal.SIGKILL)
+    serve.wait()
+    deadline = time.monotonic() + 60
+    while builds() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert builds() == []

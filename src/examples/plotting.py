@@ -158,8 +158,22 @@ def book_png(fig: Figure) -> str | None:
     )
 
 
-def _axes(ax: Axes | None) -> Axes:
+def get_axes(ax: Axes | None = None) -> Axes:
+    """``ax``, or the current Axes of pyplot when ``ax`` is None: the first line of
+    every plot helper, which takes ``ax=None`` and returns the Axes it drew on
+    (CONTRIBUTING: "Plot helpers take an ``ax=None``").
+
+    >>> fig, (left, right) = plt.subplots(1, 2)
+    >>> get_axes(right) is right, get_axes() is right  # plt.gca(): the last made
+    (True, True)
+    >>> plt.close(fig)
+    """
+    if ax is not None and not isinstance(ax, Axes):
+        raise ValueError(f"ax must be a matplotlib Axes or None, got {ax!r}")
     return ax if ax is not None else plt.gca()
+
+
+_axes = get_axes  # the helper's earlier, private name
 
 
 def plot_fit(
@@ -175,7 +189,7 @@ def plot_fit(
     ``grid`` defaults to 200 points spanning the data's ``x`` range.
     """
     X_arr, y_arr = _validate.data_pair(X, y)
-    ax = _axes(ax)
+    ax = get_axes(ax)
     if grid is None:
         grid = np.linspace(X_arr.min(), X_arr.max(), 200)
     y_hat = predict(model, grid)
@@ -191,7 +205,7 @@ def plot_weight_path(
     result: NudgeResult, ax: Axes | None = None, target: float = 3.0
 ) -> Axes:
     """The weight at each iteration of :func:`examples.scratch.learn_by_nudging`."""
-    ax = _axes(ax)
+    ax = get_axes(ax)
     ax.plot(result.weights, marker=".", label="weight")
     ax.axhline(
         target, color=PALETTE[2], linestyle="--", label=f"true weight {target:g}"
@@ -204,7 +218,7 @@ def plot_weight_path(
 
 def plot_error_path(result: NudgeResult, ax: Axes | None = None) -> Axes:
     """The error at each iteration, with the tolerance band it must reach."""
-    ax = _axes(ax)
+    ax = get_axes(ax)
     ax.axhspan(
         -result.tolerance,
         result.tolerance,
@@ -229,7 +243,7 @@ def plot_loss_curve(
     """The mean training loss per epoch, on a log scale by default."""
     values = losses.loss if isinstance(losses, History) else list(losses)
     values = _validate.finite_vector("losses", values)
-    ax = _axes(ax)
+    ax = get_axes(ax)
     ax.plot(np.arange(len(values)), values, label=label)
     if log and np.all(values > 0):
         ax.set_yscale("log")
@@ -254,7 +268,7 @@ def plot_loss_against_weight(
     computes, :func:`examples.gradients.slope_at`.
     """
     X_arr, y_arr = _validate.data_pair(X, y)
-    ax = _axes(ax)
+    ax = get_axes(ax)
     if weights is None:
         weights = np.linspace(min(weight, 0.0) - 0.5, 6.0, 300)
     weights = np.asarray(weights, dtype=np.float64)

@@ -1,8 +1,16 @@
 """Small tables the chapters display, built as Markdown text, and results glued
-into the prose of a page."""
+into the prose of a page.
+
+Glued values reach the chapter tests as text that ``tests/chapter_runner.py`` reads
+back with :func:`ast.literal_eval`: a Python number, string, bool, ``None``, or a
+list, tuple or dict of those comes back as itself; anything else (a numpy scalar, a
+dataclass, ``inf``) would come back as a string. :func:`glue_values` and
+:func:`glue_fields` glue what a test can read back, or refuse at once.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import fields, is_dataclass
 
@@ -55,3 +63,52 @@ def glue_fields(prefix: str, result: object) -> dict[str, object]:
     for name, value in values.items():
         glue(name, value, display=False)
     return values
+
+
+def glue_values(**values: object) -> dict[str, object]:
+    """Glue each keyword as a value the prose shows and the chapter test reads back.
+
+    * numpy scalars and arrays become Python numbers and lists;
+    * ``None`` reads back as ``None`` (the prose shows ``None``);
+    * ``inf``, ``-inf`` and ``nan`` are glued as the strings ``"inf"``, ``"-inf"``,
+      ``"nan"``: ``{glue:text}`` shows them as they are, and the test compares
+      ``float(chapter.glued["name"])``;
+    * a dataclass ``name=result`` is glued field by field as ``name_field``
+      (:func:`glue_fields`);
+    * anything else a test could not read back raises ``ValueError`` naming it.
+
+    Returns the names and values glued.
+
+    >>> glue_values(loss=np.float64(0.5), best=None, ratio=float("inf"))
+    {'loss': 0.5, 'best': None, 'ratio': 'inf'}
+    """
+    from myst_nb import glue
+
+    glued: dict[str, object] = {}
+    for name, value in values.items():
+        if is_dataclass(value) and not isinstance(value, type):
+            glued.update(glue_fields(name, value))
+            continue
+        plain = _readable(name, value)
+        glue(name, plain, display=False)
+        glued[name] = plain
+    return glued
+
+
+def _readable(name: str, value: object) -> object:
+    """``value`` as something ``ast.literal_eval(repr(...))`` gives back."""
+    if isinstance(value, (np.generic, np.ndarray)):
+        value = value.tolist()
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # "inf", "-inf", "nan"
+    if isinstance(value, (list, tuple)):
+        return type(value)(_readable(name, v) for v in value)
+    if isinstance(value, dict):
+        return {k: _readable(name, v) for k, v in value.items()}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise ValueError(
+        f"{name} must be a number, string, bool, None, a dataclass, or a list, "
+        f"tuple or dict of those (a chapter test reads it back), "
+        f"got {type(value).__name__}"
+    )

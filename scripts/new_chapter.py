@@ -1,0 +1,278 @@
+"""Scaffold a new chapter that keeps every house rule (``make chapter``).
+
+``make chapter NUMBER=08 NAME=mini-batches TITLE="Mini-batches"`` writes
+
+* ``book/08-mini-batches.md``: front matter with a description, the hidden first
+  cell, a shown and tested function, a glued number, a figure with name, caption and
+  alt text, and an Exercises section with two dropdown solutions;
+* ``src/examples/mini_batches.py`` and ``tests/test_mini_batches.py``;
+* ``src/examples/solutions/ch08.py`` and ``tests/test_solutions_ch08.py``;
+* ``tests/chapters/test_ch08_mini_batches.py``;
+* the chapter's line in ``_toc.yml``.
+
+It refuses to overwrite anything. Then: ``make check CHAPTER=08`` (it builds), ``make
+notebooks``, and replace the placeholders with the chapter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHAPTER = """\
+---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+myst:
+  html_meta:
+    description: "{title}: one sentence saying what this chapter teaches."
+---
+
+# {title}
+
+```{{code-cell}} ipython3
+:tags: [remove-cell]
+{imports}
+
+use_book_style()
+```
+
+Replace this paragraph with the chapter. The code it shows lives in
+`src/examples/{module}.py`:
+
+```{{literalinclude}} ../src/examples/{module}.py
+:pyobject: squares
+:language: python
+```
+
+```{{code-cell}} ipython3
+values = squares(5)
+print(values)
+```
+
+```{{code-cell}} ipython3
+:tags: [remove-cell]
+glue_values(largest=values[-1])
+```
+
+The largest of the five squares is {{glue:text}}`largest`.
+
+```{{code-cell}} ipython3
+:tags: [hide-input]
+:mystnb:
+:  figure:
+:    caption: The squares of 0 to 4.
+:    name: fig-{name}-squares
+:  image:
+:    alt: A line chart of the squares of 0 to 4, rising from 0 to 16.
+ax = get_axes()
+ax.plot(values, marker="o")
+ax.set_xlabel("n")
+ax.set_ylabel("n squared");
+```
+
+{{numref}}`fig-{name}-squares` shows them.
+
+## Exercises
+
+1. **Cubes.** Compute the cubes of 0 to 4.
+
+````{{admonition}} Solution
+:class: dropdown
+Multiply each number by itself twice.
+
+```{{literalinclude}} ../src/examples/solutions/ch{number}.py
+:pyobject: cubes
+:language: python
+```
+````
+
+2. **Sum.** Add up the squares of 0 to 4.
+
+````{{admonition}} Solution
+:class: dropdown
+Add the squares: 0 + 1 + 4 + 9 + 16.
+
+```{{literalinclude}} ../src/examples/solutions/ch{number}.py
+:pyobject: sum_of_squares
+:language: python
+```
+````
+"""
+
+MODULE = '''\
+"""{title}: the code chapter {number} shows and runs."""
+
+from __future__ import annotations
+
+
+def squares(n: int) -> list[int]:
+    """The squares of 0 to ``n - 1``.
+
+    >>> squares(4)
+    [0, 1, 4, 9]
+    """
+    if not isinstance(n, int) or n < 0:
+        raise ValueError(f"n must be a non-negative int, got {{n!r}}")
+    return [i * i for i in range(n)]
+'''
+
+MODULE_TEST = """\
+import pytest
+
+from examples.{module} import squares
+
+
+def test_squares_are_each_number_times_itself():
+    assert squares(5) == [i**2 for i in range(5)]
+
+
+def test_squares_rejects_a_negative_count():
+    with pytest.raises(ValueError, match="n must be a non-negative int"):
+        squares(-1)
+"""
+
+SOLUTIONS = '''\
+"""Solutions to the exercises of chapter {number}, {title}."""
+
+from __future__ import annotations
+
+from examples.{module} import squares
+
+
+def cubes(n: int = 5) -> list[int]:
+    """Exercise 1: the cubes of 0 to ``n - 1``."""
+    return [s * i for i, s in enumerate(squares(n))]
+
+
+def sum_of_squares(n: int = 5) -> int:
+    """Exercise 2: the sum of the squares of 0 to ``n - 1``."""
+    return sum(squares(n))
+'''
+
+SOLUTIONS_TEST = """\
+from examples.solutions.ch{number} import cubes, sum_of_squares
+
+
+def test_cubes_as_the_solution_says():
+    assert cubes() == [0, 1, 8, 27, 64]
+
+
+def test_sum_of_squares_as_the_solution_says():
+    n = 5
+    assert sum_of_squares(n) == (n - 1) * n * (2 * n - 1) // 6  # closed form
+"""
+
+CHAPTER_TEST = '''\
+"""The claims chapter {number} makes, checked against its execution."""
+
+CHAPTER = "{stem}.md"
+
+
+def test_no_cell_fails(chapter):
+    assert chapter.errors() == []
+
+
+def test_the_largest_square_is_the_one_the_text_states(chapter):
+    assert chapter.glued["largest"] == 16
+    assert chapter.images() == 1
+'''
+
+
+def files(root: Path, number: str, name: str, title: str) -> dict[Path, str]:
+    """The files ``make chapter`` writes, with their text."""
+    module = name.replace("-", "_")
+    stem = f"{number}-{name}"
+    imports = "\n".join(
+        sorted(
+            [
+                "from examples.plotting import get_axes, use_book_style",
+                "from examples.tables import glue_values",
+                f"from examples.{module} import squares",
+            ]
+        )
+    )  # sorted as ruff's isort rule wants them
+    values = dict(
+        number=number, name=name, title=title, module=module, stem=stem, imports=imports
+    )
+    return {
+        root / "book" / f"{stem}.md": CHAPTER.format(**values),
+        root / "src" / "examples" / f"{module}.py": MODULE.format(**values),
+        root / "tests" / f"test_{module}.py": MODULE_TEST.format(**values),
+        root / "src" / "examples" / "solutions" / f"ch{number}.py": SOLUTIONS.format(
+            **values
+        ),
+        root / "tests" / f"test_solutions_ch{number}.py": SOLUTIONS_TEST.format(
+            **values
+        ),
+        root / "tests" / "chapters" / f"test_ch{number}_{module}.py": (
+            CHAPTER_TEST.format(**values)
+        ),
+    }
+
+
+def scaffold(root: Path, number: str, name: str, title: str) -> list[Path]:
+    if not re.fullmatch(r"\d{1,2}", number or ""):
+        raise SystemExit(
+            f"make chapter: NUMBER must be a number such as 08, not {number!r}"
+        )
+    number = f"{int(number):02d}"
+    if not re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", name or ""):
+        raise SystemExit(
+            f"make chapter: NAME must be lower-case words joined by '-', such as "
+            f"mini-batches, not {name!r}"
+        )
+    if not title or not title.strip():
+        raise SystemExit(
+            'make chapter: TITLE must be the chapter\'s title, "Mini-batches"'
+        )
+    taken = sorted((root / "book").glob(f"{number}-*.md"))
+    if taken:
+        raise SystemExit(f"make chapter: NUMBER {number} is taken by {taken[0].name}")
+    wanted = files(root, number, name, title.strip())
+    existing = [str(p.relative_to(root)) for p in wanted if p.exists()]
+    if existing:
+        raise SystemExit(f"make chapter: would overwrite {', '.join(existing)}")
+    for path, text in wanted.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    toc = root / "_toc.yml"
+    lines = toc.read_text(encoding="utf-8").splitlines(keepends=True)
+    chapters = [i for i, line in enumerate(lines) if re.search(r"book/\d{2}-", line)]
+    at = chapters[-1] + 1 if chapters else len(lines)  # after the last chapter
+    for i in chapters:
+        if re.search(r"book/(\d{2})-", lines[i]).group(1) > number:
+            at = i
+            break
+    indent = re.match(r"\s*", lines[chapters[0]]).group(0) if chapters else "  "
+    lines.insert(at, f"{indent}- file: book/{number}-{name}\n")
+    toc.write_text("".join(lines), encoding="utf-8")
+    return list(wanted)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("number")
+    parser.add_argument("name")
+    parser.add_argument("title")
+    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    for path in scaffold(args.root, args.number, args.name, args.title):
+        print(f"wrote {path.relative_to(args.root)}")
+    print(f"added book/{int(args.number):02d}-{args.name} to _toc.yml")
+    print(f"next: make check CHAPTER={int(args.number):02d}, then make notebooks")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""`make chapter` scaffolds a chapter that keeps every house rule, builds, and
+passes its own tests at once."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.book_builds import build, make_book
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+new_chapter = _load("new_chapter")
+check_chapters = _load("check_chapters")
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    for folder in ("book", "src", "tests/chapters"):
+        shutil.copytree(
+            ROOT / folder,
+            tmp_path / folder,
+            ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"),
+        )
+    shutil.copy(ROOT / "_toc.yml", tmp_path)
+    return tmp_path
+
+
+def test_the_scaffold_keeps_the_rules_and_passes_its_tests(copy):
+    written = new_chapter.scaffold(copy, "8", "mini-batches", "Mini-batches")
+    assert copy / "book" / "08-mini-batches.md" in written
+    toc = (copy / "_toc.yml").read_text()
+    assert (
+        toc.index("book/07-")
+        < toc.index("book/08-mini-batches")
+        < toc.index("book/glossary")
+    )
+    problems = check_chapters.check_chapter(copy / "book" / "08-mini-batches.md", copy)
+    assert problems == []
+    env = dict(os.environ, PYTHONPATH=str(copy / "src"))
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-c",
+            os.devnull,
+            "--rootdir",
+            str(copy),
+            "--doctest-modules",
+            "tests/test_mini_batches.py",
+            "tests/test_solutions_ch08.py",
+            "src/examples/mini_batches.py",
+        ],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "5 passed" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("x8", "a", "A"), "NUMBER must be a number"),
+        (("07", "a", "A"), "NUMBER 07 is taken by 07-"),
+        (("08", "Mini Batches", "A"), "NAME must be lower-case words"),
+        (("08", "a", " "), "TITLE must be the chapter's title"),
+    ],
+)
+def test_bad_arguments_are_refused_naming_them(copy, args, message):
+    with pytest.raises(SystemExit, match=message):
+        new_chapter.scaffold(copy, *args)
+    assert not list((copy / "book").glob("08-*"))
+
+
+def test_the_scaffolded_chapter_builds_and_its_chapter_test_reads_it(tmp_path):
+    copy = tmp_path / "scaffold"
+    (copy / "book").mkdir(parents=True)
+    (copy / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nchapters:\n")
+    texts = new_chapter.files(copy, "08", "mini-batches", "Mini-batches")
+    chapter = texts[copy / "book" / "08-mini-batches.md"]
+    modules = {
+        "mini_batches.py": texts[copy / "src" / "examples" / "mini_batches.py"],
+        "solutions/ch08.py": texts[copy / "src" / "examples" / "solutions" / "ch08.py"],
+    }
+    book = make_book(
+        tmp_path / "book", [], pages={"08-mini-batches": chapter}, modules=modules
+    )
+    result = build(book)
+    assert result.returncode == 0, result.output[-3000:]
+    page = (book / "_build" / "html" / "book" / "08-mini-batches.html").read_text()
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "The largest of the five squares is 16." in " ".join(text.split())
+    assert 'id="fig-mini-batches-squares"' in page
+    assert "[0, 1, 4, 9, 16]" in page
