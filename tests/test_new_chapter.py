@@ -16,6 +16,9 @@ import pytest
 from tests.book_builds import build, make_book
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The number the next chapter would take, and the last chapter's.
+LAST = max(int(md.name[:2]) for md in (ROOT / "book").glob("[0-9][0-9]-*.md"))
+NN = f"{LAST + 1:02d}"
 
 
 def _load(name: str):
@@ -43,15 +46,17 @@ def copy(tmp_path: Path) -> Path:
 
 
 def test_the_scaffold_keeps_the_rules_and_passes_its_tests(copy):
-    written = new_chapter.scaffold(copy, "8", "mini-batches", "Mini-batches")
-    assert copy / "book" / "08-mini-batches.md" in written
+    written = new_chapter.scaffold(copy, str(LAST + 1), "mini-batches", "Mini-batches")
+    assert copy / "book" / f"{NN}-mini-batches.md" in written
     toc = (copy / "_toc.yml").read_text()
     assert (
-        toc.index("book/07-")
-        < toc.index("book/08-mini-batches")
+        toc.index(f"book/{LAST:02d}-")
+        < toc.index(f"book/{NN}-mini-batches")
         < toc.index("book/glossary")
     )
-    problems = check_chapters.check_chapter(copy / "book" / "08-mini-batches.md", copy)
+    problems = check_chapters.check_chapter(
+        copy / "book" / f"{NN}-mini-batches.md", copy
+    )
     assert problems == []
     env = dict(os.environ, PYTHONPATH=str(copy / "src"))
     result = subprocess.run(
@@ -68,7 +73,7 @@ def test_the_scaffold_keeps_the_rules_and_passes_its_tests(copy):
             str(copy),
             "--doctest-modules",
             "tests/test_mini_batches.py",
-            "tests/test_solutions_ch08.py",
+            f"tests/test_solutions_ch{NN}.py",
             "src/examples/mini_batches.py",
         ],
         cwd=copy,
@@ -85,32 +90,34 @@ def test_the_scaffold_keeps_the_rules_and_passes_its_tests(copy):
     [
         (("x8", "a", "A"), "NUMBER must be a number"),
         (("07", "a", "A"), "NUMBER 07 is taken by 07-"),
-        (("08", "Mini Batches", "A"), "NAME must be lower-case words"),
-        (("08", "a", " "), "TITLE must be the chapter's title"),
+        ((NN, "Mini Batches", "A"), "NAME must be lower-case words"),
+        ((NN, "a", " "), "TITLE must be the chapter's title"),
     ],
 )
 def test_bad_arguments_are_refused_naming_them(copy, args, message):
     with pytest.raises(SystemExit, match=message):
         new_chapter.scaffold(copy, *args)
-    assert not list((copy / "book").glob("08-*"))
+    assert not list((copy / "book").glob(f"{NN}-*"))
 
 
 def test_the_scaffolded_chapter_builds_and_its_chapter_test_reads_it(tmp_path):
     copy = tmp_path / "scaffold"
     (copy / "book").mkdir(parents=True)
     (copy / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nchapters:\n")
-    texts = new_chapter.files(copy, "08", "mini-batches", "Mini-batches")
-    chapter = texts[copy / "book" / "08-mini-batches.md"]
+    texts = new_chapter.files(copy, NN, "mini-batches", "Mini-batches")
+    chapter = texts[copy / "book" / f"{NN}-mini-batches.md"]
     modules = {
         "mini_batches.py": texts[copy / "src" / "examples" / "mini_batches.py"],
-        "solutions/ch08.py": texts[copy / "src" / "examples" / "solutions" / "ch08.py"],
+        f"solutions/ch{NN}.py": texts[
+            copy / "src" / "examples" / "solutions" / f"ch{NN}.py"
+        ],
     }
     book = make_book(
-        tmp_path / "book", [], pages={"08-mini-batches": chapter}, modules=modules
+        tmp_path / "book", [], pages={f"{NN}-mini-batches": chapter}, modules=modules
     )
     result = build(book)
     assert result.returncode == 0, result.output[-3000:]
-    page = (book / "_build" / "html" / "book" / "08-mini-batches.html").read_text()
+    page = (book / "_build" / "html" / "book" / f"{NN}-mini-batches.html").read_text()
     text = re.sub(r"<[^>]+>", "", page)
     assert "The largest of the five squares is 16." in " ".join(text.split())
     assert 'id="fig-mini-batches-squares"' in page
