@@ -129,6 +129,30 @@ def data_pair(
     return X_arr, y_arr
 
 
+def _real_numbers(name: str, values: object, expected: str) -> np.ndarray:
+    """``values`` (a tensor, an array, a sequence or a number) as a float64 array of
+    real numbers, any shape; a ValueError naming ``name`` and ``expected`` when it
+    holds anything else (text, booleans, complex numbers, None, dates)."""
+    if isinstance(values, (str, bytes, dict, set)) or values is None:
+        raise ValueError(f"{name} must be {expected}, got {values!r}")
+    try:
+        raw = np.asarray(
+            values.detach().cpu().numpy() if hasattr(values, "detach") else values
+        )
+        if raw.dtype.kind in "bcUSVM":
+            kind = {"b": "booleans", "c": "complex numbers"}.get(raw.dtype.kind)
+            raise TypeError(f"got {kind or raw.dtype}")
+        if raw.dtype.kind == "O" and any(
+            isinstance(v, (bool, complex, str, bytes, np.bool_, np.complexfloating))
+            or v is None
+            for v in raw.reshape(-1)
+        ):
+            raise TypeError("found a bool, complex number, string or None among them")
+        return np.asarray(raw, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError) as err:
+        raise ValueError(f"{name} must be {expected}: {err}") from None
+
+
 def finite_vector(
     name: str, values: Sequence[float] | np.ndarray, float32: bool = False
 ) -> np.ndarray:
@@ -143,23 +167,7 @@ def finite_vector(
     ...
     ValueError: X must hold only finite numbers; found a NaN or infinity at index 1
     """
-    if isinstance(values, (str, bytes, dict, set)) or values is None:
-        raise ValueError(f"{name} must be a sequence of numbers, got {values!r}")
-    try:
-        raw = np.asarray(
-            values.detach().cpu().numpy() if hasattr(values, "detach") else values
-        )
-        if raw.dtype.kind in "bcUSV":
-            kind = {"b": "booleans", "c": "complex numbers"}.get(raw.dtype.kind)
-            raise TypeError(f"got {kind or raw.dtype}")
-        if raw.dtype.kind == "O" and any(
-            isinstance(v, (bool, complex, str, bytes, np.bool_, np.complexfloating))
-            for v in raw.reshape(-1)
-        ):
-            raise TypeError("found a bool, complex number or string among them")
-        arr = np.asarray(raw, dtype=np.float64)
-    except (TypeError, ValueError, OverflowError) as err:
-        raise ValueError(f"{name} must be a sequence of numbers: {err}") from None
+    arr = _real_numbers(name, values, "a sequence of numbers")
     arr = arr.reshape(-1) if arr.ndim == 2 and 1 in arr.shape else arr
     if arr.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
@@ -232,28 +240,9 @@ def real_array(name: str, values: object, allow_nan: bool = False) -> np.ndarray
     >>> real_array("x", [1j])
     Traceback (most recent call last):
     ...
-    ValueError: x must hold real numbers: got complex numbers
+    ValueError: x must be a number or an array of numbers: got complex numbers
     """
-    if isinstance(values, (str, bytes, dict, set)) or values is None:
-        raise ValueError(
-            f"{name} must be a number or an array of numbers, got {values!r}"
-        )
-    try:
-        raw = np.asarray(
-            values.detach().cpu().numpy() if hasattr(values, "detach") else values
-        )
-        if raw.dtype.kind in "bcUSVM":
-            kind = {"b": "booleans", "c": "complex numbers"}.get(raw.dtype.kind)
-            raise TypeError(f"got {kind or raw.dtype}")
-        if raw.dtype.kind == "O" and any(
-            isinstance(v, (bool, complex, str, bytes, np.bool_, np.complexfloating))
-            or v is None
-            for v in raw.reshape(-1)
-        ):
-            raise TypeError("found a bool, complex number, string or None among them")
-        arr = np.asarray(raw, dtype=np.float64)
-    except (TypeError, ValueError, OverflowError) as err:
-        raise ValueError(f"{name} must hold real numbers: {err}") from None
+    arr = _real_numbers(name, values, "a number or an array of numbers")
     if arr.size == 0:
         raise ValueError(f"{name} must be a non-empty array, got {arr.shape}")
     if not allow_nan and not np.isfinite(arr).all():
