@@ -19,7 +19,7 @@ from matplotlib.axes import Axes
 from torch import nn
 
 from examples import _validate
-from examples.least_squares import least_squares_line
+from examples.collapse import best_line_loss
 from examples.outcomes import FIT_BELOW, LINE_ABOVE, check_fractions
 from examples.plotting import PALETTE
 from examples.training import as_tensors
@@ -30,6 +30,9 @@ def straight_line_loss(
 ) -> float:
     """The mean squared error of the least-squares line: the best any line does.
 
+    Another name for :func:`examples.collapse.best_line_loss`, the one
+    computation, under the name chapters 4 and 5 use.
+
     For ``y = x**2`` on ``x = -5, ..., 5`` the best line is flat, ``y_hat = 10``,
     and its loss is the variance of ``y``, 78.
 
@@ -37,9 +40,7 @@ def straight_line_loss(
     >>> straight_line_loss(X, X**2)
     78.0
     """
-    X_arr, y_arr = _validate.data_pair(X, y)
-    weight, bias = least_squares_line(X_arr, y_arr)
-    return float(np.mean((weight * X_arr + bias - y_arr) ** 2))
+    return best_line_loss(X, y)
 
 
 def plot_final_losses(
