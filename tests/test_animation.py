@@ -13,18 +13,20 @@ from PIL import Image  # noqa: E402
 from examples.animation import (  # noqa: E402
     PAGE_BUDGET_BYTES,
     Animation,
-    NudgingScene,
     TrainingScene,
     animate,
     frame_indices,
-    nudging_animation,
     render_frames,
     training_animation,
 )
 from examples.data import line_data  # noqa: E402
 from examples.models import LinearModel  # noqa: E402
 from examples.plotting import use_book_style  # noqa: E402
-from examples.scratch import learn_by_nudging  # noqa: E402
+from examples.scratch import (  # noqa: E402
+    NudgingScene,
+    learn_by_nudging,
+    nudging_animation,
+)
 from examples.training import History, train_per_sample  # noqa: E402
 
 

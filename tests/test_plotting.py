@@ -11,21 +11,22 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from examples.data import line_data  # noqa: E402
-from examples.gradients import slope_at  # noqa: E402
+from examples.gradients import plot_loss_against_weight, slope_at  # noqa: E402
 from examples.models import LinearModel  # noqa: E402
 from examples.plotting import (  # noqa: E402
     MIN_FONT_PT,
     book_png,
     figure_png_info,
-    plot_error_path,
     plot_fit,
-    plot_loss_against_weight,
     plot_loss_curve,
-    plot_weight_path,
     raise_small_text,
     use_book_style,
 )
-from examples.scratch import learn_by_nudging  # noqa: E402
+from examples.scratch import (  # noqa: E402
+    learn_by_nudging,
+    plot_error_path,
+    plot_weight_path,
+)
 from examples.training import predict, train_per_sample  # noqa: E402
 
 

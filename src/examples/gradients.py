@@ -6,8 +6,10 @@ from collections.abc import Sequence
 
 import numpy as np
 import torch
+from matplotlib.axes import Axes
 
 from examples import _validate
+from examples.plotting import PALETTE, get_axes
 
 
 def mean_loss_at(
@@ -55,3 +57,41 @@ def slope_at(
     loss = ((w * X_t + bias - torch.from_numpy(y_arr)) ** 2).mean()
     loss.backward()
     return float(w.grad)
+
+
+def plot_loss_against_weight(
+    X: Sequence[float] | np.ndarray,
+    y: Sequence[float] | np.ndarray,
+    weight: float,
+    bias: float = 0.0,
+    ax: Axes | None = None,
+    weights: Sequence[float] | np.ndarray | None = None,
+) -> Axes:
+    """The mean loss as a function of the weight, and its tangent at ``weight``.
+
+    The bias is held at ``bias``. The tangent's slope is the gradient autograd
+    computes, :func:`examples.gradients.slope_at`.
+    """
+    X_arr, y_arr = _validate.data_pair(X, y)
+    ax = get_axes(ax)
+    if weights is None:
+        weights = np.linspace(min(weight, 0.0) - 0.5, 6.0, 300)
+    weights = np.asarray(weights, dtype=np.float64)
+    ax.plot(weights, mean_loss_at(X_arr, y_arr, weights, bias), label="mean loss")
+    loss0 = mean_loss_at(X_arr, y_arr, weight, bias)
+    slope = slope_at(X_arr, y_arr, weight, bias)
+    span = np.linspace(weight - 0.8, weight + 0.8, 2)
+    ax.plot(
+        span,
+        loss0 + slope * (span - weight),
+        color=PALETTE[1],
+        linestyle="--",
+        label=f"tangent, slope {slope:.1f}",
+    )
+    ax.scatter(
+        [weight], [loss0], color=PALETTE[1], zorder=3, label=f"weight {weight:.2f}"
+    )
+    ax.set_xlabel("weight")
+    ax.set_ylabel("mean loss")
+    ax.legend()
+    return ax

@@ -28,8 +28,6 @@ from matplotlib.text import Text
 from torch import nn
 
 from examples import _validate
-from examples.gradients import mean_loss_at, slope_at
-from examples.scratch import NudgeResult
 from examples.training import History, predict
 
 #: Colour-blind safe colours (Okabe and Ito), used in this order by every figure.
@@ -201,39 +199,6 @@ def plot_fit(
     return ax
 
 
-def plot_weight_path(
-    result: NudgeResult, ax: Axes | None = None, target: float = 3.0
-) -> Axes:
-    """The weight at each iteration of :func:`examples.scratch.learn_by_nudging`."""
-    ax = get_axes(ax)
-    ax.plot(result.weights, marker=".", label="weight")
-    ax.axhline(
-        target, color=PALETTE[2], linestyle="--", label=f"true weight {target:g}"
-    )
-    ax.set_xlabel("iteration")
-    ax.set_ylabel("weight")
-    ax.legend()
-    return ax
-
-
-def plot_error_path(result: NudgeResult, ax: Axes | None = None) -> Axes:
-    """The error at each iteration, with the tolerance band it must reach."""
-    ax = get_axes(ax)
-    ax.axhspan(
-        -result.tolerance,
-        result.tolerance,
-        color=PALETTE[2],
-        alpha=0.2,
-        label=f"|error| <= {result.tolerance:g}",
-    )
-    ax.plot(result.errors, marker=".", color=PALETTE[1], label="error")
-    ax.axhline(0.0, color="black", linewidth=0.8)
-    ax.set_xlabel("iteration")
-    ax.set_ylabel("error  (w * x - y)")
-    ax.legend()
-    return ax
-
-
 def plot_loss_curve(
     losses: History | Sequence[float],
     ax: Axes | None = None,
@@ -251,42 +216,4 @@ def plot_loss_curve(
     ax.set_ylabel("mean loss")
     if label:
         ax.legend()
-    return ax
-
-
-def plot_loss_against_weight(
-    X: Sequence[float] | np.ndarray,
-    y: Sequence[float] | np.ndarray,
-    weight: float,
-    bias: float = 0.0,
-    ax: Axes | None = None,
-    weights: Sequence[float] | np.ndarray | None = None,
-) -> Axes:
-    """The mean loss as a function of the weight, and its tangent at ``weight``.
-
-    The bias is held at ``bias``. The tangent's slope is the gradient autograd
-    computes, :func:`examples.gradients.slope_at`.
-    """
-    X_arr, y_arr = _validate.data_pair(X, y)
-    ax = get_axes(ax)
-    if weights is None:
-        weights = np.linspace(min(weight, 0.0) - 0.5, 6.0, 300)
-    weights = np.asarray(weights, dtype=np.float64)
-    ax.plot(weights, mean_loss_at(X_arr, y_arr, weights, bias), label="mean loss")
-    loss0 = mean_loss_at(X_arr, y_arr, weight, bias)
-    slope = slope_at(X_arr, y_arr, weight, bias)
-    span = np.linspace(weight - 0.8, weight + 0.8, 2)
-    ax.plot(
-        span,
-        loss0 + slope * (span - weight),
-        color=PALETTE[1],
-        linestyle="--",
-        label=f"tangent, slope {slope:.1f}",
-    )
-    ax.scatter(
-        [weight], [loss0], color=PALETTE[1], zorder=3, label=f"weight {weight:.2f}"
-    )
-    ax.set_xlabel("weight")
-    ax.set_ylabel("mean loss")
-    ax.legend()
     return ax

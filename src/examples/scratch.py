@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 
 from examples import _validate
+from examples.animation import Animation, animate
+from examples.plotting import PALETTE, get_axes
 
 
 @dataclass(frozen=True)
@@ -107,3 +111,119 @@ def nudging_log(result: NudgeResult, every: int = 10) -> str:
                 line += f"  (|error| <= {result.tolerance:g}: stop)"
             lines.append(line)
     return "\n".join(lines)
+
+
+def plot_weight_path(
+    result: NudgeResult, ax: Axes | None = None, target: float = 3.0
+) -> Axes:
+    """The weight at each iteration of :func:`examples.scratch.learn_by_nudging`."""
+    ax = get_axes(ax)
+    ax.plot(result.weights, marker=".", label="weight")
+    ax.axhline(
+        target, color=PALETTE[2], linestyle="--", label=f"true weight {target:g}"
+    )
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("weight")
+    ax.legend()
+    return ax
+
+
+def plot_error_path(result: NudgeResult, ax: Axes | None = None) -> Axes:
+    """The error at each iteration, with the tolerance band it must reach."""
+    ax = get_axes(ax)
+    ax.axhspan(
+        -result.tolerance,
+        result.tolerance,
+        color=PALETTE[2],
+        alpha=0.2,
+        label=f"|error| <= {result.tolerance:g}",
+    )
+    ax.plot(result.errors, marker=".", color=PALETTE[1], label="error")
+    ax.axhline(0.0, color="black", linewidth=0.8)
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("error  (w * x - y)")
+    ax.legend()
+    return ax
+
+
+class NudgingScene:
+    """Chapter 1's run as a line ``y = w x`` pivoting towards the example.
+
+    Left: the example ``(x, y)``, the current line through the origin and the error
+    as a segment from the prediction to the target. Right: the error at each
+    iteration so far, with the tolerance band the loop stops in.
+    """
+
+    def __init__(self, result: NudgeResult, figsize: tuple[float, float] = (8, 3.2)):
+        if not isinstance(result, NudgeResult):
+            raise ValueError(
+                f"result must be a NudgeResult, got {type(result).__name__}"
+            )
+        self.result = result
+        x, y = result.x, result.y
+        self.fig, (self.ax_line, self.ax_err) = plt.subplots(1, 2, figsize=figsize)
+        reach = max(abs(x), 1.0) * 1.25
+        self.xs = np.array([min(0.0, x) - 0.1 * reach, max(0.0, x) + 0.1 * reach])
+        top = max(abs(y), max(abs(w * x) for w in result.weights)) * 1.15
+        ax = self.ax_line
+        ax.scatter(
+            [x], [y], color=PALETTE[0], zorder=3, label=f"example ({x:g}, {y:g})"
+        )
+        (self.line,) = ax.plot([], [], color=PALETTE[1], label="y = w x")
+        (self.gap,) = ax.plot([], [], color=PALETTE[3], linestyle=":", label="error")
+        ax.set_xlim(*self.xs)
+        ax.set_ylim(-top if min(y, 0) < 0 else -0.05 * top, top)
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
+        ax.legend(loc="upper left")
+        self.title = ax.set_title("")
+        ax = self.ax_err
+        n = result.iterations
+        ax.axhspan(-result.tolerance, result.tolerance, color=PALETTE[2], alpha=0.2)
+        ax.axhline(0.0, color="black", linewidth=0.8)
+        (self.err_line,) = ax.plot([], [], marker=".", color=PALETTE[1])
+        low, high = min(result.errors + [0.0]), max(result.errors + [0.0])
+        pad = 0.08 * (high - low or 1.0)
+        ax.set_xlim(-0.5, max(n - 0.5, 1.0))
+        ax.set_ylim(low - pad, high + pad)
+        ax.set_xlabel("iteration")
+        ax.set_ylabel("error  (w * x - y)")
+        self.update(n - 1)  # lay out with a title in place, so it is not clipped
+        self.fig.tight_layout()
+
+    @property
+    def num_frames(self) -> int:
+        return self.result.iterations
+
+    def update(self, i: int) -> None:
+        """Draw the state at iteration ``i``."""
+        r = self.result
+        w = r.weights[i]
+        self.line.set_data(self.xs, w * self.xs)
+        self.gap.set_data([r.x, r.x], [w * r.x, r.y])
+        # Numbered like nudging_log: iteration 0 is the start, i follows i nudges.
+        label = "iteration 0 (start)" if i == 0 else f"iteration {i}"
+        self.title.set_text(f"{label}: w = {w:.2f}, error = {r.errors[i]:.2f}")
+        self.err_line.set_data(np.arange(i + 1), r.errors[: i + 1])
+
+
+def nudging_animation(
+    result: NudgeResult, alt: str | None = None, interval_ms: int = 120
+) -> Animation:
+    """One frame per iteration of :func:`examples.scratch.learn_by_nudging`.
+
+    >>> from examples.scratch import learn_by_nudging
+    >>> anim = nudging_animation(learn_by_nudging(seed=0))
+    >>> anim.num_frames
+    48
+    """
+    scene = NudgingScene(result)
+    if alt is None:
+        alt = (
+            f"Animation over {result.iterations} iterations: a straight line through "
+            f"the origin pivots upwards, one equal step at a time, until it passes "
+            f"just below the example point ({result.x:g}, {result.y:g}); beside it "
+            f"the error climbs in a straight line towards zero and stops inside the "
+            f"tolerance band."
+        )
+    return animate(scene.fig, scene.update, scene.num_frames, alt, interval_ms)
