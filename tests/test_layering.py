@@ -10,6 +10,7 @@ a function or an ``if TYPE_CHECKING:`` block counts too.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -64,4 +65,49 @@ def test_core_module_imports_no_chapter_module(module):
         f"examples.{module} is a core module but imports the chapter module(s) "
         f"{sorted(chapter_modules)}: move what it needs into the core or the "
         "chapter's module"
+    )
+
+
+BOOK = PACKAGE.parents[1] / "book"
+IMPORT = re.compile(r"^from examples\.([\w.]+) import", re.MULTILINE)
+INCLUDE = re.compile(r"literalinclude\}\s*\.\./src/examples/([\w/]+)\.py")
+
+
+def chapters_showing() -> dict[str, set[str]]:
+    """Module (``collapse``, ``solutions.ch04``) -> the chapters' file stems that
+    import it in a code cell or show its source with ``literalinclude``."""
+    shown: dict[str, set[str]] = {}
+    for page in sorted(BOOK.glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        modules = set(IMPORT.findall(text))
+        modules |= {path.replace("/", ".") for path in INCLUDE.findall(text)}
+        for module in modules:
+            shown.setdefault(module, set()).add(page.stem)
+    return shown
+
+
+def module_docstring(module: str) -> str:
+    path = PACKAGE.joinpath(*module.split(".")).with_suffix(".py")
+    assert path.exists(), f"a chapter imports examples.{module}, which is missing"
+    return ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+
+
+def test_chapters_showing_finds_imports_and_listings():
+    shown = chapters_showing()
+    assert "01-learning-by-nudging" in shown["scratch"]
+    assert "04-parabola-network" in shown["solutions.ch04"]
+
+
+@pytest.mark.parametrize("module", sorted(chapters_showing()))
+def test_module_docstring_names_the_chapters_that_show_it(module):
+    docstring = module_docstring(module)
+    last_paragraph = docstring.strip().split("\n\n")[-1]
+    missing = [
+        stem
+        for stem in sorted(chapters_showing()[module])
+        if stem not in last_paragraph
+    ]
+    assert not missing, (
+        f"examples.{module}'s docstring should end by naming the chapters that "
+        f"show it; it does not name {missing}"
     )

@@ -3,6 +3,9 @@
 Each check raises :class:`ValueError` at once with the argument's name and what was
 expected, so that a reader's mistake surfaces as a sentence rather than as a NaN
 several cells later.
+
+Shown in no chapter: every public function of the package calls these checks
+before the lines a chapter shows.
 """
 
 from __future__ import annotations

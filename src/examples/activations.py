@@ -5,6 +5,9 @@ The functions are the very modules the book's networks use
 PyTorch's autograd (:func:`derivative`); the closed forms derived by hand
 (:func:`closed_form_derivative`) are written with numpy alone, so that the tests can
 check one against the other.
+
+Shown in chapter 6 (``06-activation-functions``, figure ``fig-activation-shapes``);
+chapter 7 (``07-training-with-activations``).
 """
 
 from __future__ import annotations

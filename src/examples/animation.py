@@ -12,6 +12,9 @@ it scrolls into view unless the reader asked for reduced motion, and stops.
 A notebook cell displays an :class:`Animation` through its ``_repr_html_``; the
 book's pages show it as it is, without a kernel. Rendering is deterministic: the same
 arguments give the same bytes.
+
+Shown in chapter 2 (``02-pytorch-linear``, figure
+``fig-pytorch-training-animation``).
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ Layer ``l`` computes ``W_l a + b_l``. Composing two of them gives
 ``W_2 (W_1 a + b_1) + b_2 = (W_2 W_1) a + (W_2 b_1 + b_2)``: another linear layer.
 By induction a whole network of linear layers, however deep and wide, computes one
 ``W a + b``, and for one input and one output that is a line ``weight * x + bias``.
+
+Shown in chapter 6 (``06-activation-functions``, figure ``fig-collapse``); chapter 7
+(``07-training-with-activations``).
 """
 
 from __future__ import annotations

@@ -9,6 +9,10 @@ copies per activation and compare the *distributions* of their final losses.
 Each run's outcome (*fits*, *in between*, *straight line*, *diverged*) is the one
 of :func:`examples.outcomes.classify_runs`, against the best straight line through
 that run's own data (:func:`line_losses`).
+
+Shown in chapter 6 (``06-activation-functions``, figure ``fig-collapse``); chapter 7
+(``07-training-with-activations``, figures ``fig-compare-curves``,
+``fig-compare-final``).
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ Train the same network from many seeds (cheaply, with
 an outcome with :func:`examples.outcomes.classify_runs`, against the loss of the
 best straight line, :func:`straight_line_loss`, computed in closed form. The
 histogram of :func:`plot_final_losses` shows the outcomes' thresholds.
+
+Shown in chapter 4 (``04-parabola-network``, figure ``fig-parabola-outcomes``);
+chapter 5 (``05-deeper-networks``).
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ numpy creates float64 arrays by default; ``torch.tensor`` keeps an array's dtype
 PyTorch layers hold float32 parameters. A layer refuses to multiply the two, so data
 are converted once, with :func:`examples.training.as_tensors`. The conversion rounds
 each number to the nearest float32; :func:`float32_roundoff` measures how much.
+
+Shown in chapter 3 (``03-linear-regression``).
 """
 
 from __future__ import annotations

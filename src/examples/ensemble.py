@@ -27,6 +27,10 @@ their products in another order, and with many copies PyTorch's vectorised kerne
 such differences can grow until a copy and ``train_per_sample`` end in different
 places; each copy is still a valid run from the same start, so rates over many
 seeds agree (``tests/test_ensemble.py`` checks it over 200 seeds).
+
+Shown in chapter 4 (``04-parabola-network``); chapter 5 (``05-deeper-networks``);
+chapter 6 (``06-activation-functions``); chapter 7
+(``07-training-with-activations``).
 """
 
 from __future__ import annotations

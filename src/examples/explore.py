@@ -12,6 +12,9 @@ there is nothing for ``prefers-reduced-motion`` to stop.
 The two builders, :func:`step_size_explorer` (chapter 1) and
 :func:`learning_rate_explorer` (chapter 2), draw the runs of :func:`step_size_runs`
 and :func:`lr_momentum_run`, which the tests and the reader notebooks call too.
+
+Shown in chapter 1 (``01-learning-by-nudging``); chapter 2 (``02-pytorch-linear``);
+chapter 3 (``03-linear-regression``).
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ activation at the unit's input. The sigmoid's derivative is at most 0.25, so eve
 sigmoid layer shrinks the gradient by a factor of four or more (unless its weights
 are large, which pushes the units into saturation instead); ReLU's derivative is 1
 wherever the unit is active.
+
+Shown in chapter 7 (``07-training-with-activations``, figure ``fig-vanishing``).
 """
 
 from __future__ import annotations

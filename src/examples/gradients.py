@@ -1,4 +1,7 @@
-"""The gradient as the slope of the loss: the picture behind ``loss.backward()``."""
+"""The gradient as the slope of the loss: the picture behind ``loss.backward()``.
+
+Shown in chapter 2 (``02-pytorch-linear``, figure ``fig-loss-slope``).
+"""
 
 from __future__ import annotations
 

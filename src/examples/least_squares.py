@@ -1,4 +1,8 @@
-"""The exact least-squares line, the reference a trained line is checked against."""
+"""The exact least-squares line, the reference a trained line is checked against.
+
+Shown in chapter 2 (``02-pytorch-linear``); chapter 3 (``03-linear-regression``);
+chapter 5 (``05-deeper-networks``); chapter 6 (``06-activation-functions``).
+"""
 
 from __future__ import annotations
 

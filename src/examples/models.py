@@ -4,6 +4,11 @@ Models are built from a ``seed`` with a private :class:`torch.Generator`, using 
 same distribution as PyTorch's default initialisation of :class:`torch.nn.Linear`
 (uniform on ``[-1/sqrt(fan_in), 1/sqrt(fan_in)]`` for weights and biases), so building
 a model never touches PyTorch's global random state.
+
+Shown in chapter 2 (``02-pytorch-linear``); chapter 3 (``03-linear-regression``);
+chapter 4 (``04-parabola-network``); chapter 5 (``05-deeper-networks``); chapter 6
+(``06-activation-functions``); chapter 7 (``07-training-with-activations``); chapter
+8 (``08-classification``).
 """
 
 from __future__ import annotations

@@ -10,6 +10,9 @@ passed through the activation; the output unit is a dot product of its weights w
 the hidden units, plus its bias. The functions here take a trained network apart
 into those pieces so they can be plotted and measured. (For pre-activations and
 activation slopes of many copies at once, see :mod:`examples.hidden_units`.)
+
+Shown in chapter 4 (``04-parabola-network``, figures ``fig-parabola-failure``,
+``fig-parabola-units``).
 """
 
 from __future__ import annotations

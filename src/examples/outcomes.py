@@ -18,6 +18,10 @@ is false when the largest loss is 4.63. :func:`bound_above` rounds up and
 :func:`bound_below` rounds down, so the printed number is still a bound.
 
 Shown in chapter 4 (the outcome counts and figure 11) and used by chapters 5 to 7.
+
+Shown in chapter 4 (``04-parabola-network``); chapter 5 (``05-deeper-networks``);
+chapter 6 (``06-activation-functions``); chapter 7
+(``07-training-with-activations``).
 """
 
 from __future__ import annotations

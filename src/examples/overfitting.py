@@ -8,6 +8,10 @@ training points only: the held-out loss turns round and rises.
 :func:`train_with_held_out` records both losses after every epoch; the copies are
 trained by :class:`examples.ensemble.EnsembleTrainer`, so several seeds (and noise
 draws) cost about what one does.
+
+Shown in chapter 4 (``04-parabola-network``, figure ``fig-overfitting``); chapter 5
+(``05-deeper-networks``, figure ``fig-noisy-target``); chapter 7
+(``07-training-with-activations``).
 """
 
 from __future__ import annotations

@@ -10,6 +10,9 @@ a piecewise-linear function. With enough kinks, such a chain can follow any
 continuous curve on an interval as closely as we like (universal approximation); for
 ``x**2`` with kinks every ``h``, the largest error of the interpolating chain is
 exactly ``h**2 / 4``.
+
+Shown in chapter 6 (``06-activation-functions``, figures ``fig-relu-error``,
+``fig-relu-pieces``).
 """
 
 from __future__ import annotations

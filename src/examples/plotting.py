@@ -10,6 +10,15 @@ phone. A figure whose panels sit in one row is shown side by side on a wide scre
 as a stack of its panels on a narrow one: the site (``book/_ext/bml_site.py``) cuts the
 panels apart where the PNG's metadata (:func:`figure_png_info`) says they are. No text
 of a figure the book shows is smaller than :data:`MIN_FONT_PT`.
+
+Shown in chapter 1 (``01-learning-by-nudging``); chapter 2 (``02-pytorch-linear``,
+figures ``fig-pytorch-fit``, ``fig-pytorch-loss``); chapter 3
+(``03-linear-regression``, figures ``fig-regression-fit``, ``fig-regression-loss``);
+chapter 4 (``04-parabola-network``, figures ``fig-overfitting``,
+``fig-parabola-failure``, ``fig-parabola-loss``); chapter 5 (``05-deeper-networks``,
+figures ``fig-deep-loss``, ``fig-noisy-target``); chapter 6
+(``06-activation-functions``); chapter 7 (``07-training-with-activations``); chapter
+8 (``08-classification``).
 """
 
 from __future__ import annotations

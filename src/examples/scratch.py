@@ -1,4 +1,8 @@
-"""Learning ``f(x) = 3x`` with no framework: nudge a weight by a fixed step."""
+"""Learning ``f(x) = 3x`` with no framework: nudge a weight by a fixed step.
+
+Shown in chapter 1 (``01-learning-by-nudging``, figures ``fig-nudging-animation``,
+``fig-nudging-path``).
+"""
 
 from __future__ import annotations
 

@@ -15,6 +15,8 @@ state ``(weight, bias, and the two momentum buffers)``, so one epoch is an affin
 too. :func:`sgd_line_limit` computes its fixed point and its contraction factor
 exactly; :func:`per_sample_sgd_line` runs the steps themselves in float64, the
 reference the tests pin both against.
+
+Shown in chapter 3 (``03-linear-regression``, figure ``fig-regression-path``).
 """
 
 from __future__ import annotations

@@ -18,6 +18,9 @@ through the data (chapter 4):
 
 On the ``line`` target the best line's loss is 0: a straight line is the answer,
 and every copy that did not diverge counts as ``straight line``.
+
+Shown in no chapter as code: chapter 4 (``04-parabola-network``) and the
+glossary (``glossary``) name the ``python -m examples.study`` command.
 """
 
 from __future__ import annotations

@@ -6,6 +6,10 @@ back with :func:`ast.literal_eval`: a Python number, string, bool, ``None``, or 
 list, tuple or dict of those comes back as itself; anything else (a numpy scalar, a
 dataclass, ``inf``) would come back as a string. :func:`glue_values` and
 :func:`glue_fields` glue what a test can read back, or refuse at once.
+
+Shown in chapter 1 (``01-learning-by-nudging``); chapter 4
+(``04-parabola-network``); chapter 6 (``06-activation-functions``); chapter 7
+(``07-training-with-activations``).
 """
 
 from __future__ import annotations

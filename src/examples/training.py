@@ -3,6 +3,12 @@
 Each step is the five lines every PyTorch training loop has: clear the old
 gradients, run the model forward, measure the loss, propagate it backwards, and let
 the optimiser move the parameters.
+
+Shown in chapter 2 (``02-pytorch-linear``); chapter 3 (``03-linear-regression``);
+chapter 4 (``04-parabola-network``, figures ``fig-overfitting``,
+``fig-parabola-failure``); chapter 5 (``05-deeper-networks``, figure
+``fig-noisy-target``); chapter 6 (``06-activation-functions``); chapter 7
+(``07-training-with-activations``, figure ``fig-dead-units``).
 """
 
 from __future__ import annotations

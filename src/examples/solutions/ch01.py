@@ -1,4 +1,7 @@
-"""Solutions to the exercises of chapter 1, learning a weight by nudging it."""
+"""Solutions to the exercises of chapter 1, learning a weight by nudging it.
+
+Shown in chapter 1 (``01-learning-by-nudging``).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Solutions to the exercises of chapter 2, the same in PyTorch."""
+"""Solutions to the exercises of chapter 2, the same in PyTorch.
+
+Shown in chapter 2 (``02-pytorch-linear``).
+"""
 
 from __future__ import annotations
 

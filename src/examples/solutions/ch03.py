@@ -1,4 +1,7 @@
-"""Solutions to the exercises of chapter 3, linear regression on noisy data."""
+"""Solutions to the exercises of chapter 3, linear regression on noisy data.
+
+Shown in chapter 3 (``03-linear-regression``).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Solutions to the exercises of chapter 4, a network for a parabola."""
+"""Solutions to the exercises of chapter 4, a network for a parabola.
+
+Shown in chapter 4 (``04-parabola-network``).
+"""
 
 from __future__ import annotations
 

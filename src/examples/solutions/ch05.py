@@ -1,4 +1,7 @@
-"""Solutions to the exercises of chapter 5, deeper networks and a noisy target."""
+"""Solutions to the exercises of chapter 5, deeper networks and a noisy target.
+
+Shown in chapter 5 (``05-deeper-networks``).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Solutions to the exercises of chapter 6, activation functions."""
+"""Solutions to the exercises of chapter 6, activation functions.
+
+Shown in chapter 6 (``06-activation-functions``).
+"""
 
 from __future__ import annotations
 

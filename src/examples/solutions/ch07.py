@@ -1,4 +1,7 @@
-"""Solutions to the exercises of chapter 7, training with activation functions."""
+"""Solutions to the exercises of chapter 7, training with activation functions.
+
+Shown in chapter 7 (``07-training-with-activations``).
+"""
 
 from __future__ import annotations
 

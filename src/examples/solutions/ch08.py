@@ -1,4 +1,7 @@
-"""Solutions to the exercises of chapter 8, classification."""
+"""Solutions to the exercises of chapter 8, classification.
+
+Shown in chapter 8 (``08-classification``).
+"""
 
 from __future__ import annotations
 
