@@ -122,3 +122,51 @@ def test_the_scaffolded_chapter_builds_and_its_chapter_test_reads_it(tmp_path):
     assert "The largest of the five squares is 16." in " ".join(text.split())
     assert 'id="fig-mini-batches-squares"' in page
     assert "[0, 1, 4, 9, 16]" in page
+
+
+def test_make_check_passes_on_a_scaffolded_chapter(tmp_path):
+    """`make chapter`, the build, `make notebooks`, then `make check` for the chapter,
+    in a small copy of the book (the scaffolded chapter, the glossary, the execution
+    report): every step `make check` runs passes on what `make chapter` made (house
+    rules, strict build, notebooks/ in sync, the module, solutions and chapter tests,
+    the chapter's browser tests)."""
+    book = make_book(tmp_path / "book", [])
+    shutil.copytree(
+        ROOT / "tests",
+        book / "tests",
+        ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"),
+    )
+    (book / "notebooks").mkdir()
+    new_chapter.scaffold(book, NN, "mini-batches", "Mini-batches")
+    # the copy's src/ first: the installed `examples` is the repository's
+    env = dict(os.environ, PYTHONPATH=str(book / "src"), CI="true")
+    env.pop("SITE_DIR", None)
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, *args],
+            cwd=book,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=900,
+        )
+
+    built = run("scripts/build.py")
+    assert built.returncode == 0, built.stdout[-3000:]
+    notebooks = run("book/_ext/bml_notebooks.py")
+    assert notebooks.returncode == 0, notebooks.stdout[-3000:]
+    assert (book / "notebooks" / f"{NN}-mini-batches.ipynb").is_file()
+    check = run("scripts/check_chapter.py", NN)
+    assert check.returncode == 0, check.stdout[-5000:]
+    for step in ("rules", "build", "notebooks", "tests", "browser"):
+        assert f"[check] {step}: passed" in check.stdout, check.stdout[-5000:]
+    tests = re.search(r"\[check\] tests: (.*)", check.stdout).group(1)
+    for name in ("test_mini_batches.py", f"test_solutions_ch{NN}.py", "chapters/"):
+        assert name in tests
+    # each pytest step ran tests, and none was skipped (no browser, say)
+    for step in ("tests", "browser"):
+        output = check.stdout.split(f"[check] {step}: ")[1].split("[check]")[0]
+        assert re.search(r"\b[1-9]\d* passed", output), output[-2000:]
+        assert "skipped" not in output, output[-2000:]
