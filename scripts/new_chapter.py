@@ -10,8 +10,9 @@
 * ``tests/chapters/test_ch08_mini_batches.py``;
 * the chapter's line in ``_toc.yml``.
 
-It refuses to overwrite anything. Then: ``make check CHAPTER=08`` (it builds), ``make
-notebooks``, and replace the placeholders with the chapter.
+It refuses to overwrite anything. Then: ``make html`` (it stops at the notebooks
+check: the new chapter has none yet), ``make notebooks``, ``make check CHAPTER=08``,
+and replace the placeholders with the chapter.
 """
 
 from __future__ import annotations
@@ -270,7 +271,10 @@ def main(argv: list[str] | None = None) -> int:
     for path in scaffold(args.root, args.number, args.name, args.title):
         print(f"wrote {path.relative_to(args.root)}")
     print(f"added book/{int(args.number):02d}-{args.name} to _toc.yml")
-    print(f"next: make check CHAPTER={int(args.number):02d}, then make notebooks")
+    print(
+        "next: make html, make notebooks, then "
+        f"make check CHAPTER={int(args.number):02d}"
+    )
     return 0
 
 
