@@ -31,6 +31,8 @@ from hypothesis import strategies as st
 from examples import (
     activations,
     animation,
+    autograd,
+    backprop,
     collapse,
     comparison,
     data,
@@ -50,7 +52,7 @@ from examples import (
     sgd_limit,
     training,
 )
-from examples.solutions import ch01, ch02, ch03
+from examples.solutions import ch01, ch02, ch03, ch09
 from examples.training import TrainingDivergedError
 
 HANG_SECONDS = 20
@@ -384,6 +386,58 @@ CASES = [
          {"lr": st.floats(1e-4, 1e-2)}),
     Case(ch03.train_in_float64, lambda: {"X": X6, "y": Y6},
          {"X": "vector", "y": "vector", "seed": "seed"}, {"seed": SMALL_SEEDS}),
+]  # fmt: skip
+
+# Chapter 9: backpropagation by hand and the book's scalar autograd.
+GOOD_PARAMS = {"w": [0.5, -0.5], "b": [0.1, 0.2], "v": [1.0, -1.0], "c": 0.3}
+BAD["params"] = st.one_of(
+    st.none(), st.text(max_size=3), st.just([1.0, 2.0]), st.just({"w": [1.0, 2.0]}),
+    st.just({**GOOD_PARAMS, "w": [1.0, 2.0, 3.0]}),
+    st.just({**GOOD_PARAMS, "c": [1.0, 2.0]}),
+    st.just({**GOOD_PARAMS, "b": [NAN, 0.0]}), st.just({**GOOD_PARAMS, "v": "ab"}),
+)  # fmt: skip
+BAD["root"] = st.one_of(st.none(), st.text(max_size=3), st.integers(), st.floats())
+CASES += [
+    Case(backprop.network_parameters, lambda: {"model": models.mlp(seed=0)},
+         {"model": "model"}),
+    Case(backprop.forward, lambda: {"params": GOOD_PARAMS, "x": 1.0},
+         {"params": "params", "x": "number"}, {"x": st.floats(-50, 50)}),
+    Case(backprop.backward, lambda: {"params": GOOD_PARAMS, "x": 1.0, "y": 2.0},
+         {"params": "params", "x": "number", "y": "number"}),
+    Case(backprop.loss_at, lambda: {"params": GOOD_PARAMS, "x": 1.0, "y": 2.0},
+         {"params": "params", "x": "number", "y": "number"}),
+    Case(backprop.finite_difference_gradients,
+         lambda: {"params": GOOD_PARAMS, "x": 1.0, "y": 2.0, "eps": 1e-6},
+         {"params": "params", "x": "number", "y": "number", "eps": "positive"}),
+    Case(backprop.autograd_gradients,
+         lambda: {"model": models.mlp(seed=0), "x": 1.0, "y": 2.0},
+         {"model": "model", "x": "number", "y": "number", "dtype": "model"}),
+    Case(backprop.max_difference, lambda: {"a": GOOD_PARAMS, "b": GOOD_PARAMS},
+         {"a": "params", "b": "params"}),
+    Case(backprop.sgd_step,
+         lambda: {"params": GOOD_PARAMS, "grads": GOOD_PARAMS, "lr": 0.1},
+         {"params": "params", "grads": "params", "lr": "positive"}),
+    Case(backprop.graph_nodes, lambda: {"params": GOOD_PARAMS, "x": 1.0, "y": 2.0},
+         {"params": "params", "x": "number", "y": "number"}),
+    Case(autograd.as_value, lambda: {"x": 1.0}, {"x": "number"}),
+    Case(autograd.computation_order, lambda: {"root": autograd.Value(1.0)},
+         {"root": "root"}),
+    Case(autograd.backpropagate, lambda: {"root": autograd.Value(1.0)},
+         {"root": "root"}),
+    Case(autograd.network_values, lambda: {"model": models.mlp(seed=0)},
+         {"model": "model"}),
+    Case(autograd.train_network,
+         lambda: {"model": models.mlp(seed=0), "X": XP, "y": YP, "lr": 0.001,
+                  "num_epochs": 2, "momentum": 0.1},
+         {"model": "model", "X": "vector32", "y": "vector32", "lr": "positive",
+          "num_epochs": "count", "momentum": "non_negative"},
+         {"lr": st.floats(1e-5, 1e-2), "momentum": st.floats(0.0, 0.9)}),
+    Case(ch09.tanh_check, lambda: {"seed": 0}, {"seed": "seed"},
+         {"seed": SMALL_SEEDS}),
+    Case(ch09.difference_errors, lambda: {"eps_values": [1e-3, 1e-5], "seed": 0},
+         {"eps_values": "vector", "seed": "seed"}),
+    Case(ch09.used_twice, lambda: {"x": 3.0}, {"x": "number"},
+         {"x": st.floats(-1e6, 1e6)}),
 ]  # fmt: skip
 
 BAD["count_signed"] = st.one_of(

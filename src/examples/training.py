@@ -8,7 +8,8 @@ Shown in chapter 2 (``02-pytorch-linear``); chapter 3 (``03-linear-regression``)
 chapter 4 (``04-parabola-network``, figures ``fig-overfitting``,
 ``fig-parabola-failure``); chapter 5 (``05-deeper-networks``, figure
 ``fig-noisy-target``); chapter 6 (``06-activation-functions``); chapter 7
-(``07-training-with-activations``, figure ``fig-dead-units``).
+(``07-training-with-activations``, figure ``fig-dead-units``);
+chapter 9 (``09-backpropagation``).
 """
 
 from __future__ import annotations
