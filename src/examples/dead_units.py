@@ -23,7 +23,7 @@ from matplotlib.axes import Axes
 from torch import nn
 
 from examples import _validate
-from examples.ensemble import EnsembleHistory, EnsembleTrainer
+from examples.ensemble import EnsembleHistory, EnsembleTrainer, train_in_chunks
 from examples.hidden_units import preactivations
 from examples.models import mlp
 
@@ -104,8 +104,8 @@ def trace_inactive_units(
 ) -> InactiveTrace:
     """Train an ensemble and record its inactive units every ``every`` epochs.
 
-    Training in chunks gives exactly the run :func:`examples.ensemble.train_ensemble`
-    would (the trainer's state carries over between chunks).
+    Training in chunks (:func:`examples.ensemble.train_in_chunks`) gives exactly
+    the run :func:`examples.ensemble.train_ensemble` would.
 
     >>> from examples.data import parabola
     >>> X, y = parabola()
@@ -116,7 +116,7 @@ def trace_inactive_units(
     """
     X_arr = _validate.finite_vector("X", X)
     num_epochs = _validate.iteration_count("num_epochs", num_epochs)
-    every = _validate.positive_int("every", every)
+    _validate.positive_int("every", every)
     trainer = EnsembleTrainer(
         X_arr,
         y,
@@ -128,20 +128,12 @@ def trace_inactive_units(
     )
     widths = list(sizes)[1:-1]
     layer_of = np.repeat(np.arange(1, len(widths) + 1), widths)
-    epochs, masks = [], []
-    done = 0
-    while done < num_epochs:
-        step = min(every, num_epochs - done)
-        if done == 0:
-            # Before any step: the untrained models the seeds build.
-            initial = [mlp(sizes, activations, seed=int(s)) for s in seeds]
-            masks.append(inactive_units(initial, X_arr))
-            epochs.append(0)
-        trainer.train(step)
-        done += step
-        history = trainer.history()
+    # Before any step: the untrained models the seeds build.
+    initial = [mlp(sizes, activations, seed=int(s)) for s in trainer.seeds]
+    epochs, masks = [0], [inactive_units(initial, X_arr)]
+    for history in train_in_chunks(trainer, num_epochs, every):
         masks.append(inactive_units(history, X_arr))
-        epochs.append(done)
+        epochs.append(history.num_epochs)
     return InactiveTrace(np.array(epochs), np.stack(masks), layer_of, history)
 
 
