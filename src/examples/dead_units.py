@@ -72,6 +72,26 @@ class InactiveTrace:
         """Inactive units per copy at each checkpoint, shape (checkpoints, K)."""
         return self.inactive.sum(axis=2)
 
+    def share_of_rise(self, epoch: int) -> float:
+        """The share of the rise in the mean inactive count, from initialisation
+        to the end of training, that happened by the checkpoint ``epoch``.
+
+        >>> trace = InactiveTrace(np.array([0, 10, 20]),
+        ...                       np.zeros((3, 2, 3), dtype=bool), np.ones(3), None)
+        >>> trace.inactive[1:, 0, :2] = True   # two units of copy 0 by epoch 10
+        >>> trace.inactive[2, 1, 0] = True     # one unit of copy 1 by epoch 20
+        >>> round(trace.share_of_rise(10), 4)  # (2 / 2) / (3 / 2)
+        0.6667
+        """
+        if epoch not in set(self.epochs.tolist()):
+            raise ValueError(
+                f"epoch must be one of the checkpoints {self.epochs.tolist()}, "
+                f"got {epoch!r}"
+            )
+        mean = self.counts.mean(axis=1)
+        rise = mean - mean[0]
+        return float(rise[int(np.flatnonzero(self.epochs == epoch)[0])] / rise[-1])
+
     def revived(self, layer: int | None = None) -> tuple[int, int]:
         """(units that were inactive at some checkpoint and active at a later one,
         units that were inactive at some checkpoint), over all copies.
