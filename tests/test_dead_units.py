@@ -145,3 +145,17 @@ def test_bad_arguments():
             num_epochs=1,
             every=0,
         )
+
+
+def test_share_of_rise_by_hand_and_against_the_counts():
+    inactive = np.zeros((4, 2, 5), dtype=bool)
+    inactive[:, 0, 0] = True  # inactive from the start: not part of the rise
+    inactive[1:, 0, 1] = True  # copy 0: one more by epoch 5
+    inactive[3:, 1, 2:5] = True  # copy 1: three more by epoch 15
+    trace = InactiveTrace(np.array([0, 5, 10, 15]), inactive, np.ones(5), None)
+    # mean count per checkpoint: 0.5, 1.0, 1.0, 2.5; the rise is 2.0 in all
+    assert trace.share_of_rise(5) == pytest.approx(0.25)
+    assert trace.share_of_rise(10) == pytest.approx(0.25)
+    assert trace.share_of_rise(15) == 1.0
+    with pytest.raises(ValueError, match="^epoch must be one of the checkpoints"):
+        trace.share_of_rise(7)

@@ -16,6 +16,7 @@ from examples.ensemble import (
     EnsembleTrainer,
     _initial_parameters,
     train_ensemble,
+    train_in_chunks,
 )
 from examples.least_squares import least_squares_line
 from examples.models import ACTIVATIONS, mlp
@@ -228,6 +229,70 @@ def test_training_in_chunks_equals_training_at_once():
     np.testing.assert_array_equal(in_chunks.loss, at_once.loss)
     for a, b in zip(in_chunks.weights, at_once.weights, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_each_chunk_history_is_the_one_shot_run_so_far():
+    kwargs = dict(
+        sizes=(1, 5, 5, 1), activations=["sigmoid", "relu"], seeds=range(4), lr=0.005
+    )
+    at_once = train_ensemble(X, Y, num_epochs=20, momentum=0.2, **kwargs)
+    trainer = EnsembleTrainer(X, Y, momentum=0.2, **kwargs)
+    histories = list(train_in_chunks(trainer, num_epochs=20, every=7))
+    assert [h.num_epochs for h in histories] == [7, 14, 20]
+    # read after all the training: an earlier history still holds its own epochs
+    for h in histories:
+        np.testing.assert_array_equal(h.loss, at_once.loss[: h.num_epochs])
+    for a, b in zip(histories[-1].weights, at_once.weights, strict=True):
+        np.testing.assert_array_equal(a, b)
+    # more chunks continue from where the trainer is
+    more = list(train_in_chunks(trainer, num_epochs=3, every=2))
+    assert [h.num_epochs for h in more] == [22, 23]
+
+
+def test_history_joins_each_epoch_once_and_shares_the_rows():
+    trainer = EnsembleTrainer(
+        X, Y, sizes=(1, 2, 1), activations="tanh", seeds=[0, 1], lr=0.01
+    )
+    trainer.train(3)
+    first, again = trainer.history(), trainer.history()
+    np.testing.assert_array_equal(first.loss, again.loss)
+    # not joined again: the second history's rows are the first's
+    assert np.shares_memory(first.loss, again.loss)
+    trainer.train(2)
+    later = trainer.history()
+    assert later.loss.shape == (5, 2) and first.loss.shape == (3, 2)
+    np.testing.assert_array_equal(later.loss[:3], first.loss)
+    # shared rows must not be changed through one history
+    with pytest.raises(ValueError, match="read-only"):
+        first.loss[0, 0] = 0.0
+
+
+def test_a_copy_diverging_in_a_later_chunk_is_nan_from_its_epoch_on():
+    y = np.stack([Y * 1e3, Y, Y])
+    kwargs = dict(sizes=(1, 2, 1), activations="relu", lr=0.02, momentum=0.1)
+    at_once = train_ensemble(X, y, seeds=[0, 1, 2], num_epochs=30, **kwargs)
+    epoch = int(at_once.diverged_at[0])
+    assert epoch > 0
+    trainer = EnsembleTrainer(X, y, seeds=[0, 1, 2], **kwargs)
+    histories = list(train_in_chunks(trainer, num_epochs=30, every=1))
+    for h in histories:
+        np.testing.assert_array_equal(h.loss, at_once.loss[: h.num_epochs])
+    # joined before copy 0 diverged: finite, and it stays so
+    assert np.isfinite(histories[epoch - 1].loss).all()
+    assert np.isnan(histories[epoch].loss[epoch:, 0]).all()
+
+
+def test_train_in_chunks_checks_its_arguments_at_once():
+    trainer = EnsembleTrainer(
+        X, Y, sizes=(1, 2, 1), activations="tanh", seeds=[0], lr=0.01
+    )
+    with pytest.raises(ValueError, match="^every"):
+        train_in_chunks(trainer, num_epochs=4, every=0)
+    with pytest.raises(ValueError, match="^num_epochs"):
+        train_in_chunks(trainer, num_epochs=-1, every=2)
+    with pytest.raises(ValueError, match="^trainer"):
+        train_in_chunks("trainer", num_epochs=4, every=2)
+    assert trainer.epochs_done == 0
 
 
 def test_history_shapes_model_and_predict():

@@ -1,10 +1,17 @@
 import math
 
+import numpy as np
 import pytest
 import torch
 from torch import nn
 
-from examples.models import ACTIVATIONS, LinearModel, activation, mlp
+from examples.models import (
+    ACTIVATIONS,
+    LinearModel,
+    activation,
+    layer_parameters,
+    mlp,
+)
 
 
 def test_linear_model_parameters_and_seed():
@@ -61,3 +68,21 @@ def test_every_activation_builds():
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=f"^{match} "):
         mlp(**kwargs)
+
+
+def test_layer_parameters_are_float64_copies_of_every_linear_layer():
+    net = mlp((1, 3, 2, 1), "relu", seed=4)
+    layers = layer_parameters(net)
+    linears = [net.hidden1, net.hidden2, net.output]
+    assert len(layers) == 3
+    for (W, b), layer in zip(layers, linears, strict=True):
+        assert W.dtype == b.dtype == np.float64
+        np.testing.assert_array_equal(W, layer.weight.detach().numpy())
+        np.testing.assert_array_equal(b, layer.bias.detach().numpy())
+    layers[0][0][:] = 7.0  # a copy: the model keeps its weights
+    assert not torch.any(net.hidden1.weight == 7.0)
+    no_bias = nn.Sequential(nn.Linear(2, 3, bias=False))
+    [(W, b)] = layer_parameters(no_bias)
+    assert W.shape == (3, 2) and b.tolist() == [0.0, 0.0, 0.0]
+    with pytest.raises(ValueError, match="^model must be a torch nn.Module"):
+        layer_parameters([net])

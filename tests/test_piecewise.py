@@ -9,6 +9,7 @@ import torch  # noqa: E402
 
 from examples.data import parabola  # noqa: E402
 from examples.models import mlp  # noqa: E402
+from examples.one_hidden_layer import unit_parameters  # noqa: E402
 from examples.piecewise import (  # noqa: E402
     interpolation_error,
     kinks,
@@ -100,3 +101,15 @@ def test_plots():
     assert plot_interpolation_error([1, 10], [25.0, 0.25], ax=b, bound=[25, 0.25]) is b
     assert b.get_xscale() == "log" and len(b.get_lines()) == 2
     plt.close(fig)
+
+
+def test_kinks_are_the_units_centres_and_inf_for_a_flat_unit():
+    net = mlp((1, 4, 1), "relu", seed=2)
+    np.testing.assert_array_equal(kinks(net), unit_parameters(net).centres)
+    w = net.hidden1.weight.detach().double().numpy()[:, 0]
+    b = net.hidden1.bias.detach().double().numpy()
+    np.testing.assert_allclose(kinks(net), -b / w)  # by hand
+    with torch.no_grad():
+        net.hidden1.weight[1] = 0.0
+        net.hidden1.bias[1] = 0.0
+    assert kinks(net)[1] == np.inf

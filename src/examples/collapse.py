@@ -20,6 +20,7 @@ from torch import nn
 
 from examples import _validate
 from examples.least_squares import least_squares_line
+from examples.models import layer_parameters
 
 
 def collapse_linear(model: nn.Sequential) -> tuple[np.ndarray, np.ndarray]:
@@ -30,16 +31,16 @@ def collapse_linear(model: nn.Sequential) -> tuple[np.ndarray, np.ndarray]:
     exactly what stops the collapse, so any layer but ``nn.Linear`` and
     ``nn.Identity`` is refused.
     """
-    layers = _check_linear_network(model)
-    W, b = _float64(layers[0])
-    for layer in layers[1:]:
-        W_l, b_l = _float64(layer)
+    _check_linear_network(model)
+    layers = layer_parameters(model)  # each layer's (W_l, b_l), float64
+    W, b = layers[0]
+    for W_l, b_l in layers[1:]:
         W, b = W_l @ W, W_l @ b + b_l
     return W, b
 
 
-def _check_linear_network(model: nn.Sequential) -> list[nn.Linear]:
-    """Check :func:`collapse_linear`'s model; return its linear layers in order.
+def _check_linear_network(model: nn.Sequential) -> None:
+    """Check :func:`collapse_linear`'s model: linear layers and identities only.
 
     >>> from examples.models import mlp
     >>> W, b = collapse_linear(mlp((1, 10, 10, 1), "identity", seed=0))
@@ -58,21 +59,8 @@ def _check_linear_network(model: nn.Sequential) -> list[nn.Linear]:
                 "model must contain only nn.Linear and nn.Identity layers; "
                 f"found {layer}"
             )
-    layers = [layer for layer in model if isinstance(layer, nn.Linear)]
-    if not layers:
+    if not any(isinstance(layer, nn.Linear) for layer in model):
         raise ValueError("model must contain at least one nn.Linear layer")
-    return layers
-
-
-def _float64(layer: nn.Linear) -> tuple[np.ndarray, np.ndarray]:
-    """Copies of a linear layer's weight and bias (zeros if none) in float64."""
-    W = layer.weight.detach().double().numpy().copy()
-    b = (
-        np.zeros(W.shape[0])
-        if layer.bias is None
-        else layer.bias.detach().double().numpy().copy()
-    )
-    return W, b
 
 
 def collapse_to_line(model: nn.Sequential) -> tuple[float, float]:

@@ -23,7 +23,7 @@ from matplotlib.axes import Axes
 from torch import nn
 
 from examples import _validate
-from examples.ensemble import EnsembleHistory, EnsembleTrainer
+from examples.ensemble import EnsembleHistory, EnsembleTrainer, train_in_chunks
 from examples.hidden_units import preactivations
 from examples.models import mlp
 
@@ -72,6 +72,26 @@ class InactiveTrace:
         """Inactive units per copy at each checkpoint, shape (checkpoints, K)."""
         return self.inactive.sum(axis=2)
 
+    def share_of_rise(self, epoch: int) -> float:
+        """The share of the rise in the mean inactive count, from initialisation
+        to the end of training, that happened by the checkpoint ``epoch``.
+
+        >>> trace = InactiveTrace(np.array([0, 10, 20]),
+        ...                       np.zeros((3, 2, 3), dtype=bool), np.ones(3), None)
+        >>> trace.inactive[1:, 0, :2] = True   # two units of copy 0 by epoch 10
+        >>> trace.inactive[2, 1, 0] = True     # one unit of copy 1 by epoch 20
+        >>> round(trace.share_of_rise(10), 4)  # (2 / 2) / (3 / 2)
+        0.6667
+        """
+        if epoch not in set(self.epochs.tolist()):
+            raise ValueError(
+                f"epoch must be one of the checkpoints {self.epochs.tolist()}, "
+                f"got {epoch!r}"
+            )
+        mean = self.counts.mean(axis=1)
+        rise = mean - mean[0]
+        return float(rise[int(np.flatnonzero(self.epochs == epoch)[0])] / rise[-1])
+
     def revived(self, layer: int | None = None) -> tuple[int, int]:
         """(units that were inactive at some checkpoint and active at a later one,
         units that were inactive at some checkpoint), over all copies.
@@ -104,8 +124,8 @@ def trace_inactive_units(
 ) -> InactiveTrace:
     """Train an ensemble and record its inactive units every ``every`` epochs.
 
-    Training in chunks gives exactly the run :func:`examples.ensemble.train_ensemble`
-    would (the trainer's state carries over between chunks).
+    Training in chunks (:func:`examples.ensemble.train_in_chunks`) gives exactly
+    the run :func:`examples.ensemble.train_ensemble` would.
 
     >>> from examples.data import parabola
     >>> X, y = parabola()
@@ -116,7 +136,7 @@ def trace_inactive_units(
     """
     X_arr = _validate.finite_vector("X", X)
     num_epochs = _validate.iteration_count("num_epochs", num_epochs)
-    every = _validate.positive_int("every", every)
+    _validate.positive_int("every", every)
     trainer = EnsembleTrainer(
         X_arr,
         y,
@@ -128,20 +148,12 @@ def trace_inactive_units(
     )
     widths = list(sizes)[1:-1]
     layer_of = np.repeat(np.arange(1, len(widths) + 1), widths)
-    epochs, masks = [], []
-    done = 0
-    while done < num_epochs:
-        step = min(every, num_epochs - done)
-        if done == 0:
-            # Before any step: the untrained models the seeds build.
-            initial = [mlp(sizes, activations, seed=int(s)) for s in seeds]
-            masks.append(inactive_units(initial, X_arr))
-            epochs.append(0)
-        trainer.train(step)
-        done += step
-        history = trainer.history()
+    # Before any step: the untrained models the seeds build.
+    initial = [mlp(sizes, activations, seed=int(s)) for s in trainer.seeds]
+    epochs, masks = [0], [inactive_units(initial, X_arr)]
+    for history in train_in_chunks(trainer, num_epochs, every):
         masks.append(inactive_units(history, X_arr))
-        epochs.append(done)
+        epochs.append(history.num_epochs)
     return InactiveTrace(np.array(epochs), np.stack(masks), layer_of, history)
 
 

@@ -36,6 +36,7 @@ chapter 6 (``06-activation-functions``); chapter 7
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -487,14 +488,22 @@ class EnsembleTrainer:
             for view in views:
                 view[bad] = 0.0
 
+    @functools.cached_property
+    def _loss_rows(self) -> _LossRows:
+        """Every epoch's loss joined so far, for :meth:`history`."""
+        return _LossRows(self.num_copies)
+
     def history(self) -> EnsembleHistory:
-        """The losses so far and every copy's current parameters."""
+        """The losses so far and every copy's current parameters.
+
+        Only the epochs trained since the last call are joined to the rows
+        joined before (:class:`_LossRows`), so reading the history after
+        every chunk of training costs time linear in the epochs. ``loss`` is
+        read-only: histories taken at different times share its rows.
+        """
         if not self._losses:
             raise ValueError("num_epochs: train() has not been called yet")
-        loss = torch.cat(self._losses).double().numpy() / self._n
-        for k, epoch in enumerate(self.diverged_at.tolist()):
-            if epoch >= 0:
-                loss[epoch:, k] = np.nan
+        loss = self._loss_rows.join(self._losses, self._n, self.diverged_at)
         params = [p.clone() for p in self._params]
         for k, frozen in self._frozen.items():
             for param, saved in zip(params, frozen, strict=True):
@@ -533,3 +542,64 @@ def train_ensemble(
     trainer = EnsembleTrainer(X, y, **settings, lr=lr, momentum=momentum)
     trainer.train(num_epochs)
     return trainer.history()
+
+
+def train_in_chunks(
+    trainer: EnsembleTrainer, num_epochs: int, every: int
+) -> Iterator[EnsembleHistory]:
+    """Train ``num_epochs`` more epochs, ``every`` at a time; yield each history.
+
+    The last chunk is shorter when ``every`` does not divide ``num_epochs``.
+    The run is exactly the one ``trainer.train(num_epochs)`` gives: the
+    trainer's state carries over from chunk to chunk.
+    """
+    if not isinstance(trainer, EnsembleTrainer):
+        raise ValueError(
+            f"trainer must be an EnsembleTrainer, got {type(trainer).__name__}"
+        )
+    num_epochs = _validate.iteration_count("num_epochs", num_epochs)
+    every = _validate.positive_int("every", every)
+    return _chunks(trainer, trainer.epochs_done + num_epochs, every)
+
+
+def _chunks(
+    trainer: EnsembleTrainer, until: int, every: int
+) -> Iterator[EnsembleHistory]:
+    """:func:`train_in_chunks` once its arguments are checked."""
+    while trainer.epochs_done < until:
+        trainer.train(min(every, until - trainer.epochs_done))
+        yield trainer.history()
+
+
+class _LossRows:
+    """Each epoch's mean loss per copy, in a buffer that doubles when full.
+
+    :meth:`join` adds the chunks of :meth:`EnsembleTrainer.train` not yet
+    joined, each once, and returns a read-only view of the rows so far: rows
+    once joined never change, so earlier views stay what they were.
+    """
+
+    def __init__(self, num_copies: int) -> None:
+        self._buffer = np.empty((0, num_copies))
+        self.num_rows = 0
+        self.num_chunks = 0
+
+    def join(
+        self, chunks: list[torch.Tensor], n: int, diverged_at: np.ndarray
+    ) -> np.ndarray:
+        """Join ``chunks[num_chunks:]`` (losses summed over ``n`` samples), NaN
+        from the epoch each copy diverged on; return all rows, shape (epochs, K)."""
+        for chunk in chunks[self.num_chunks :]:
+            rows = chunk.double().numpy() / n
+            start, end = self.num_rows, self.num_rows + len(rows)
+            if end > len(self._buffer):
+                grown = np.empty((max(end, 2 * len(self._buffer)), rows.shape[1]))
+                grown[:start] = self._buffer[:start]
+                self._buffer = grown
+            epoch = np.arange(start, end)[:, None]
+            gone = (diverged_at >= 0) & (epoch >= diverged_at)
+            self._buffer[start:end] = np.where(gone, np.nan, rows)
+            self.num_rows, self.num_chunks = end, self.num_chunks + 1
+        view = self._buffer[: self.num_rows]
+        view.flags.writeable = False
+        return view

@@ -27,6 +27,7 @@ from matplotlib.axes import Axes
 from torch import nn
 
 from examples import _validate
+from examples.models import layer_parameters
 from examples.one_hidden_layer import unit_parameters
 from examples.plotting import PALETTE
 from examples.training import predict
@@ -93,7 +94,7 @@ def linear_pieces(model: nn.Module) -> LinearPieces:
     parts = [(-np.inf, np.inf, np.ones(1), np.zeros(1))]
     for layer in layers:
         if isinstance(layer, nn.Linear):
-            W, b = _float64(layer)
+            [(W, b)] = layer_parameters(layer)
             parts = [(lo, hi, W @ A, W @ C + b) for lo, hi, A, C in parts]
         elif isinstance(layer, nn.ReLU):
             parts = [p for part in parts for p in _relu_split(*part)]
@@ -130,17 +131,6 @@ def _check_relu_network(model: nn.Module) -> list[nn.Module]:
             "with one input and one output"
         )
     return layers
-
-
-def _float64(layer: nn.Linear) -> tuple[np.ndarray, np.ndarray]:
-    """A linear layer's weight and bias (zeros if it has none) in float64."""
-    W = layer.weight.detach().double().numpy()
-    b = (
-        np.zeros(W.shape[0])
-        if layer.bias is None
-        else layer.bias.detach().double().numpy()
-    )
-    return W, b
 
 
 def _relu_split(lo: float, hi: float, A: np.ndarray, C: np.ndarray) -> list[tuple]:

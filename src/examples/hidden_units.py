@@ -18,6 +18,7 @@ from torch import nn
 from examples import _validate
 from examples.activations import apply, closed_form_derivative
 from examples.ensemble import EnsembleHistory
+from examples.models import layer_parameters
 
 
 def _finite_copies(fn, z: np.ndarray) -> np.ndarray:
@@ -48,24 +49,18 @@ def _parameters(
         raise ValueError(
             "source must be an EnsembleHistory or a non-empty list of nn.Sequential"
         )
-    linears = [[m for m in model if isinstance(m, nn.Linear)] for model in models]
+    per_model = [layer_parameters(model) for model in models]
+    if len({tuple(W.shape for W, _ in layers) for layers in per_model}) > 1:
+        raise ValueError("source models must all have the same sizes")
     # mlp names each activation layer after its function: "relu1", "leaky_relu2"...
     acts = tuple(
         name.rstrip("0123456789")
         for name, m in models[0].named_children()
         if not isinstance(m, nn.Linear)
     )
-    try:
-        weights = [
-            np.stack([layers[i].weight.detach().numpy() for layers in linears])
-            for i in range(len(linears[0]))
-        ]
-        biases = [
-            np.stack([layers[i].bias.detach().numpy() for layers in linears])
-            for i in range(len(linears[0]))
-        ]
-    except (ValueError, IndexError):
-        raise ValueError("source models must all have the same sizes") from None
+    layers = list(zip(*per_model, strict=True))  # per layer, each model's (W, b)
+    weights = [np.stack([W for W, _ in layer]) for layer in layers]
+    biases = [np.stack([b for _, b in layer]) for layer in layers]
     return weights, biases, acts
 
 

@@ -203,3 +203,24 @@ def _check_mlp(
             choices = ", ".join(sorted(ACTIVATIONS))
             raise ValueError(f"activations must be among {choices}; got {name!r}")
     return names
+
+
+def layer_parameters(model: nn.Module) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each ``nn.Linear`` layer's weight ``(out, in)`` and bias ``(out,)``, in order.
+
+    The one way the package takes a network apart: float64 copies, so that
+    changing them never changes the model, and a layer without a bias gets zeros.
+
+    >>> [(W.shape, b.shape) for W, b in layer_parameters(mlp((1, 3, 2, 1)))]
+    [((3, 1), (3,)), ((2, 3), (2,)), ((1, 2), (1,))]
+    """
+    if not isinstance(model, nn.Module):
+        raise ValueError(f"model must be a torch nn.Module, got {type(model).__name__}")
+    pairs = []
+    for layer in model.modules():
+        if isinstance(layer, nn.Linear):
+            W = layer.weight.detach().double().numpy().copy()
+            bias = layer.bias
+            b = np.zeros(len(W)) if bias is None else bias.detach().double().numpy()
+            pairs.append((W, b.copy()))
+    return pairs

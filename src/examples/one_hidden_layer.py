@@ -8,8 +8,11 @@ A 1-H-1 network (``examples.models.mlp((1, H, 1), activation)``) computes
 Each hidden unit is a dot product of its weights with the input, plus its bias,
 passed through the activation; the output unit is a dot product of its weights with
 the hidden units, plus its bias. The functions here take a trained network apart
-into those pieces so they can be plotted and measured. (For pre-activations and
-activation slopes of many copies at once, see :mod:`examples.hidden_units`.)
+into those pieces so they can be plotted and measured: :func:`unit_parameters` is
+the one place that reads ``w``, ``b``, ``v`` and ``c`` out of such a network (with
+:func:`examples.models.layer_parameters`, which reads every layer of any network).
+For pre-activations and activation slopes of many copies at once, see
+:mod:`examples.hidden_units`.
 
 Shown in chapter 4 (``04-parabola-network``, figures ``fig-parabola-failure``,
 ``fig-parabola-units``).
@@ -27,6 +30,7 @@ from matplotlib.axes import Axes
 from torch import nn
 
 from examples import _validate
+from examples.models import layer_parameters
 from examples.plotting import PALETTE
 
 
@@ -49,10 +53,11 @@ class UnitParameters:
         """Where each unit's pre-activation ``w_j * x + b_j`` is zero: ``-b_j / w_j``.
 
         For a sigmoid that is where the unit is half on and changes fastest; for a
-        ReLU it is the kink. ``inf`` (with the sign of ``-b_j``) where ``w_j = 0``.
+        ReLU it is the kink (:func:`examples.piecewise.kinks`). ``inf`` where
+        ``w_j = 0``: such a unit is the same constant everywhere.
         """
         with np.errstate(divide="ignore", invalid="ignore"):
-            return -self.b / self.w
+            return np.where(self.w != 0, -self.b / self.w, np.inf)
 
 
 def unit_parameters(model: nn.Module) -> UnitParameters:
@@ -78,14 +83,9 @@ def unit_parameters(model: nn.Module) -> UnitParameters:
             "model must be a 1-H-1 network: nn.Sequential(Linear(1, H), activation, "
             "Linear(H, 1)), as mlp((1, H, 1), ...) builds"
         )
-    hidden, act, output = layers
-    as_np = lambda t: t.detach().double().numpy().reshape(-1).copy()  # noqa: E731
+    (W1, b1), (W2, b2) = layer_parameters(model)
     return UnitParameters(
-        w=as_np(hidden.weight),
-        b=as_np(hidden.bias),
-        v=as_np(output.weight),
-        c=float(output.bias.item()),
-        activation=act,
+        w=W1[:, 0], b=b1, v=W2[0], c=float(b2[0]), activation=layers[1]
     )
 
 

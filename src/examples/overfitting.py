@@ -5,9 +5,10 @@ in training it picks up the pattern the points share, and the loss on
 held-out data (fresh noisy points it never trains on) falls along with the
 training loss. Later it bends towards each point's own noise, which helps on the
 training points only: the held-out loss turns round and rises.
-:func:`train_with_held_out` records both losses after every epoch; the copies are
-trained by :class:`examples.ensemble.EnsembleTrainer`, so several seeds (and noise
-draws) cost about what one does.
+:func:`train_with_held_out` records both losses every few epochs; the copies are
+trained by :class:`examples.ensemble.EnsembleTrainer`, in chunks
+(:func:`examples.ensemble.train_in_chunks`), so several seeds (and noise draws)
+cost about what one does.
 
 Shown in chapter 4 (``04-parabola-network``, figure ``fig-overfitting``); chapter 5
 (``05-deeper-networks``, figure ``fig-noisy-target``); chapter 7
@@ -25,7 +26,7 @@ from matplotlib.axes import Axes
 from torch import nn
 
 from examples import _validate
-from examples.ensemble import EnsembleHistory, EnsembleTrainer
+from examples.ensemble import EnsembleHistory, EnsembleTrainer, train_in_chunks
 from examples.plotting import PALETTE
 from examples.training import mean_squared_error
 
@@ -163,9 +164,8 @@ def train_with_held_out(
     data = _checked(X, y, X_held, y_held, seeds, num_epochs, every)
     trainer = _trainer(data, sizes, activations, lr, momentum)
     record = _LossRecord(every, num_epochs, len(data.seeds))
-    for i in range(len(record.epochs)):
-        trainer.train(every)
-        snapshot = trainer.history()
+    chunks = train_in_chunks(trainer, num_epochs, every)
+    for i, snapshot in enumerate(chunks):
         train = _mse(snapshot, data.X, data.y)
         held = _mse(snapshot, data.X_held, data.y_held)  # never trained on
         record.add(i, train, held, snapshot)

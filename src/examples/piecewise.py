@@ -27,21 +27,7 @@ from torch import nn
 
 from examples import _validate
 from examples.models import mlp
-
-
-def _one_hidden_layer(model: nn.Sequential) -> tuple[nn.Linear, nn.Module, nn.Linear]:
-    layers = list(model) if isinstance(model, nn.Sequential) else []
-    if (
-        len(layers) != 3
-        or not isinstance(layers[0], nn.Linear)
-        or not isinstance(layers[2], nn.Linear)
-        or layers[0].in_features != 1
-        or layers[2].out_features != 1
-    ):
-        raise ValueError(
-            "model must be a 1-H-1 network: Linear(1, H), an activation, Linear(H, 1)"
-        )
-    return layers[0], layers[1], layers[2]
+from examples.one_hidden_layer import hidden_outputs, unit_parameters
 
 
 def unit_contributions(
@@ -58,26 +44,19 @@ def unit_contributions(
     >>> bool(np.allclose(terms.sum(axis=0) + c, predict(net, [0.0, 1.0]), atol=1e-6))
     True
     """
-    hidden, act, output = _one_hidden_layer(model)
+    p = unit_parameters(model)
     grid_arr = _validate.finite_vector("grid", grid, float32=True)
-    with torch.no_grad():
-        x = torch.tensor(grid_arr, dtype=torch.float32).reshape(-1, 1)
-        a = act(hidden(x))  # (n, H)
-        terms = (a * output.weight.reshape(1, -1)).T  # (H, n)
-    return terms.double().numpy(), float(output.bias.item())
+    return p.v[:, None] * hidden_outputs(model, grid_arr), p.c
 
 
 def kinks(model: nn.Sequential) -> np.ndarray:
-    """The ``x`` where each hidden unit bends, ``-b_i / w_i`` (inf where ``w_i = 0``).
+    """The ``x`` where each hidden unit bends, ``-b_i / w_i`` (inf where ``w_i = 0``):
+    the units' centres (:class:`examples.one_hidden_layer.UnitParameters`).
 
     >>> kinks(relu_interpolant(np.square, [0.0, 1.0, 2.0])).tolist()
     [0.0, 1.0]
     """
-    hidden, _, _ = _one_hidden_layer(model)
-    w = hidden.weight.detach().double().numpy()[:, 0]
-    b = hidden.bias.detach().double().numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(w != 0, -b / w, np.inf)
+    return unit_parameters(model).centres
 
 
 def relu_interpolant(
@@ -97,13 +76,12 @@ def relu_interpolant(
     slopes = np.diff(values) / np.diff(t)
     H = len(t) - 1
     model = mlp((1, H, 1), "relu", seed=0).to(dtype)
-    hidden, _, output = _one_hidden_layer(model)
     changes = torch.from_numpy(np.diff(slopes, prepend=0.0))
     with torch.no_grad():
-        hidden.weight.fill_(1.0)
-        hidden.bias.copy_(torch.from_numpy(-t[:-1]))
-        output.weight.copy_(changes.reshape(1, H))
-        output.bias.fill_(float(values[0]))
+        model.hidden1.weight.fill_(1.0)
+        model.hidden1.bias.copy_(torch.from_numpy(-t[:-1]))
+        model.output.weight.copy_(changes.reshape(1, H))
+        model.output.bias.fill_(float(values[0]))
     return model
 
 

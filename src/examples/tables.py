@@ -7,9 +7,10 @@ list, tuple or dict of those comes back as itself; anything else (a numpy scalar
 dataclass, ``inf``) would come back as a string. :func:`glue_values` and
 :func:`glue_fields` glue what a test can read back, or refuse at once.
 
-Shown in chapter 1 (``01-learning-by-nudging``); chapter 4
-(``04-parabola-network``); chapter 6 (``06-activation-functions``); chapter 7
-(``07-training-with-activations``);
+Shown in chapter 1 (``01-learning-by-nudging``); chapter 2 (``02-pytorch-linear``);
+chapter 3 (``03-linear-regression``); chapter 4 (``04-parabola-network``); chapter 5
+(``05-deeper-networks``); chapter 6 (``06-activation-functions``); chapter 7
+(``07-training-with-activations``); chapter 8 (``08-classification``);
 chapter 9 (``09-backpropagation``).
 """
 
