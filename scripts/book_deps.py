@@ -44,7 +44,9 @@ def load_config(root: Path) -> dict:
 def notebook_pages(root: Path) -> list[tuple[str, Path]]:
     """``(docname, path)`` of every page of ``_toc.yml`` that MyST-NB reads as a
     notebook, in reading order (the table of contents as ``bml_notebooks`` reads it)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "book" / "_ext"))
+    extensions = str(Path(__file__).resolve().parent.parent / "book" / "_ext")
+    if extensions not in sys.path:
+        sys.path.insert(0, extensions)
     from bml_notebooks import toc_files
     from myst_nb.core.read import is_myst_markdown_notebook
 

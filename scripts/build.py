@@ -200,11 +200,8 @@ def execute_stale(chapters: list[Chapter], cache, workers: int) -> bool:
         f"[book] executing {len(stale)} of {len(chapters)} chapters, "
         f"{min(workers, len(stale))} at a time: " + ", ".join(c.docname for c in stale)
     )
-    merge = bool(
-        ((book_deps.load_config(ROOT).get("sphinx") or {}).get("config") or {}).get(
-            "nb_merge_streams"
-        )
-    )
+    sphinx = (book_deps.load_config(ROOT).get("sphinx") or {}).get("config") or {}
+    merge = bool(sphinx.get("nb_merge_streams"))
     by_name = {c.docname: c for c in stale}
 
     def store(outcome: book_exec.Outcome) -> None:
