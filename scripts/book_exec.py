@@ -1,26 +1,27 @@
-"""Execute chapters the way MyST-NB does, several at a time, each in its own kernel.
+"""Execute chapters the way MyST-NB does, several at a time, and store them safely.
 
-One asyncio event loop drives up to ``workers`` nbclient clients at once; the work
-happens in the kernels (separate processes), so two workers use both cores. Each
-chapter runs from its own folder with the options MyST-NB would use (cell timeout,
-``allow_errors``, cells tagged ``raises-exception`` may raise, no timing metadata).
+One asyncio loop drives up to ``workers`` nbclient clients at once (the work happens
+in the kernels, so two use both cores), each chapter from its own folder with
+MyST-NB's options. The kernels get a fixed environment so that two builds give the
+same bytes: a hash seed, a date for file metadata (``SOURCE_DATE_EPOCH``) and one
+thread per numerical library.
 
-The kernels get a fixed environment so that two builds give the same bytes: a fixed
-hash seed, a fixed date for file metadata (``SOURCE_DATE_EPOCH``, honoured by
-matplotlib's SVG and PDF writers) and one thread per numerical library (results do
-not depend on how many cores the machine has or on how many chapters run at once).
+jupyter-cache's own executor is not used: it stores a notebook by deleting the old
+one, writing the record, then the notebook, so a kill in between leaves a record
+that points at nothing (``store`` publishes the notebook first).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import signal
 import tempfile
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,8 +38,7 @@ KERNEL_ENV = {
 
 
 def configure_environment(src: Path) -> None:
-    """Environment of the kernels: this tree's ``src`` first on the path, and
-    :data:`KERNEL_ENV` (an absolute path: the kernels run in the chapters' folder)."""
+    """Environment of the kernels: :data:`KERNEL_ENV`, this tree's ``src`` first."""
     os.environ.update(KERNEL_ENV)
     path = os.environ.get("PYTHONPATH", "")
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(src), path) if p)
@@ -69,8 +69,7 @@ class Outcome:
 
 
 def _options(job: Job) -> tuple[int | None, bool]:
-    """Timeout and allow_errors, overridden by the notebook's ``execution`` metadata
-    as MyST-NB (jupyter-cache's ``single_nb_execution``) does."""
+    """Timeout and allow_errors, as the notebook's ``execution`` metadata sets them."""
     meta = job.nb.metadata.get("execution", {})
     return meta.get("timeout", job.timeout), meta.get("allow_errors", job.allow_errors)
 
@@ -87,9 +86,7 @@ async def _execute(job: Job) -> Outcome:
         timeout=timeout,
         allow_errors=allow_errors,
         record_timing=False,
-        # kill the kernel once done: a graceful shutdown of a kernel still running a
-        # cell (an interrupted build) prints its zmq traceback
-        shutdown_kernel="immediate",
+        shutdown_kernel="immediate",  # a graceful one prints a zmq traceback
         resources={"metadata": {"path": str(job.path.parent)}},
     )
     start = time.perf_counter()
@@ -106,10 +103,8 @@ async def _execute(job: Job) -> Outcome:
 
 
 def kernel_config(folder: str):
-    """The kernels talk to the build over Unix sockets (IPC) in ``folder`` rather
-    than TCP: nothing leaves the machine, and ipykernel does not print its warning
-    that TCP is not encrypted once per chapter. TCP stays when the socket paths would
-    be too long (a Unix socket path has at most 107 bytes)."""
+    """Unix sockets in ``folder`` rather than TCP (ipykernel warns that TCP is not
+    encrypted), unless their paths would be too long (107 bytes at most)."""
     from traitlets.config import Config
 
     config = Config()
@@ -137,32 +132,24 @@ def _keep_signals(*args) -> None:
 
 
 def execute_all(
-    jobs: Sequence[Job],
-    workers: int = 2,
-    on_start: Callable[[Job], None] | None = None,
-    on_done: Callable[[Outcome], None] | None = None,
+    jobs: list[Job], workers: int = 2, on_done: Callable[[Outcome], None] | None = None
 ) -> list[Outcome]:
-    """Execute ``jobs`` (in the order given) with up to ``workers`` at once.
-
-    A failing chapter does not stop the others. Returns the outcomes in job order.
-    """
+    """Execute ``jobs`` in order, up to ``workers`` at once; a failing chapter does
+    not stop the others. Returns the outcomes in job order."""
     outcomes: dict[int, Outcome] = {}
     queue = list(enumerate(jobs))
 
     async def worker() -> None:
         while queue:
             i, job = queue.pop(0)
-            if on_start:
-                on_start(job)
             outcome = await _execute(job)
             outcomes[i] = outcome
             if on_done:
                 on_done(outcome)
 
     async def run() -> None:
-        # nbclient would install its own SIGINT and SIGTERM handlers on the loop (they
-        # stop the kernel, so an interruption looks like a failing cell) and then
-        # reset them to the default: the build's own handlers stay in place instead.
+        # nbclient's own SIGINT and SIGTERM handlers would make an interruption look
+        # like a failing cell: the build's own handlers stay in place instead.
         loop = asyncio.get_running_loop()
         loop.add_signal_handler = loop.remove_signal_handler = _keep_signals
         await asyncio.gather(
@@ -175,16 +162,10 @@ def execute_all(
 
 
 def normalise(nb, merge_streams: bool) -> None:
-    """Remove what differs between two executions of the same code.
-
-    * per-cell timing metadata (only present if a client recorded it);
-    * the cells' random ids (the reader draws new ones on every read; MyST-NB puts
-      the page's own ids back when it merges the cached outputs into the page);
-    * with ``merge_streams`` (MyST-NB's ``nb_merge_streams``, which renders a cell's
-      stream outputs merged anyway): how the kernel happened to split what a cell
-      printed into chunks, which depends on timing. The streams are merged here with
-      MyST-NB's own function, so the stored outputs are what the page shows.
-    """
+    """Remove what differs between two executions of the same code: timing
+    metadata, the cells' random ids (MyST-NB puts the page's own back) and, with
+    MyST-NB's ``nb_merge_streams``, how the kernel split a cell's printed text into
+    chunks (merged by MyST-NB's own function, as the page shows them)."""
     from myst_nb.core.utils import coalesce_streams
 
     for i, cell in enumerate(nb.cells):
@@ -209,14 +190,9 @@ def checkpoint(name: str) -> None:
 
 def store(cache, nb, uri: str, data: dict):
     """Cache executed ``nb`` under MyST-NB's hash so that no record ever points at a
-    missing or half-written notebook, whenever the build is killed.
-
-    jupyter-cache's own ``cache_notebook_bundle`` deletes the old folder, writes the
-    record, then the notebook: a kill in between leaves a record without a notebook.
-    Here the notebook is written to a private folder first, the old record is
-    deleted, the folder is moved into place (a rename), and only then is the record
-    written (an SQLite commit); the earlier versions of the page are removed last,
-    record first. Returns the new record."""
+    missing or half-written notebook: the notebook is written to a private folder,
+    the old record deleted, the folder renamed into place, and only then is the
+    record written; earlier versions of the page are removed last, record first."""
     import nbformat
     from jupyter_cache.cache.db import NbCacheRecord
 
@@ -262,10 +238,8 @@ def remove(cache, record) -> None:
 
 
 def repair(cache) -> list[str]:
-    """Remove the records whose notebook is missing or unreadable (left by an older
-    build killed while storing, or by hand) and the folders of interrupted stores;
-    returns the URIs of the removed records: their chapters are executed again."""
-    import json
+    """Remove the records whose notebook is missing or unreadable, and the folders
+    of interrupted stores; the URIs of the removed records (executed again)."""
 
     broken = []
     for record in cache.list_cache_records():

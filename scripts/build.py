@@ -1,40 +1,23 @@
 """Build the book strictly and incrementally, without ever showing stale outputs.
 
-``make html`` runs this script. It works in three steps:
+``make html`` runs this script, in three steps:
 
-1. **Nothing changed?** A fingerprint of every input (each file of the repository,
-   the installed distributions, the interpreter) is compared with the one of the last
-   successful build; if they match, the site is up to date and Sphinx is not started.
-2. **Execute what is stale, in parallel.** jupyter-cache keys a chapter on the text of
-   its code cells only, so an edit to ``src/examples`` would leave old outputs on the
-   page. Here each chapter gets a dependency key (``book_deps``): its code cells, the
-   source of every module of the examples package it imports, transitively (static
-   ``ast`` analysis), and the environment (pins, lock file, installed versions). A
-   chapter whose cache record does not carry its current key is executed, two at a
-   time (``book_exec``), read and run exactly as MyST-NB would, and stored in the
-   jupyter-cache under MyST-NB's own hash, with the key and its execution time (the
-   execution report page shows it). If its outputs changed, its doctree is dropped so
-   that Sphinx re-reads the page. Prose edits execute nothing. Stored outputs are
-   normalised (stream chunks merged as MyST-NB renders them, cell ids, no timings)
-   and kernels run with a fixed environment, so the same inputs give the same bytes.
-3. **Sphinx**, strict (``-W -n --keep-going``): every notebook is a cache hit. Every
-   page is re-written (cheap), so a cross-reference broken by an edit of another page
-   still fails the build; after a failed build every page is also re-read, so the
-   next build cannot pass by skipping the pages that failed.
+1. **Nothing changed?** If a fingerprint of every input (``book_deps.tree_stamp``)
+   matches the last successful build's, Sphinx is not started.
+2. **Execute what is stale, two at a time.** A chapter whose cache record does not
+   carry its current key (``book_deps``: its code cells, the ``src/`` modules it
+   imports, the lock file and Python) is executed (``book_exec``) and stored in the
+   jupyter-cache under MyST-NB's own hash; if its outputs changed, its doctree is
+   dropped so that Sphinx re-reads the page. Prose edits execute nothing.
+3. **Sphinx**, strict (``-W -n --keep-going``): every notebook is a cache hit. After
+   a failed or interrupted build every page is re-read (``--all``).
 
-A failing cell or a missing module fails the build before Sphinx runs, with the
-cell and traceback; its stale outputs are removed from the cache, so every later
-build executes it again until it passes. The last lines printed summarise each
-chapter: executed or served from the cache, and its execution time.
-
-**Faults.** One build runs at a time in a folder (a lock on ``_build/.build-lock``,
-Sphinx dies with the build): a second one waits. A build may be killed at any moment: a
-chapter is stored so that its cache record never points at a missing notebook
-(``book_exec.store``), a broken record left by anything else is removed and its
-chapter executed again, and a page is re-read whenever its outputs may have changed.
-Exit codes (README, "The build is strict"): 0 built; 1 a cell or Sphinx failed;
-2 bad arguments; 73 an output could not be written; 130 and 143 interrupted
-(SIGINT, SIGTERM).
+A failing cell fails the build before Sphinx runs, with the cell and traceback, and
+its stale outputs are removed from the cache. One build runs at a time in a folder (a
+lock on ``_build/.build-lock``; Sphinx dies with the build). A build may be killed at
+any moment (``book_exec.store``, ``book_exec.repair``). Exit codes (README, "The build
+is strict"): 0 built; 1 a cell or Sphinx failed; 2 bad arguments; 73 an output could
+not be written; 130 and 143 interrupted (SIGINT, SIGTERM).
 """
 
 from __future__ import annotations
@@ -59,28 +42,21 @@ import book_exec  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
 STATE = BUILD / ".book-exec"
-STAMP = STATE / "stamp"
-FAILED = STATE / "last-build-failed"
-REPORT = STATE / "last-build.json"
-ENVIRONMENT = STATE / "environment.json"
-DOCTREES = BUILD / ".doctrees"
-HTML = BUILD / "html"
-LOCK = BUILD / ".build-lock"
+STAMP, FAILED = STATE / "stamp", STATE / "last-build-failed"
+REPORT, ENVIRONMENT = STATE / "last-build.json", STATE / "environment.json"
+PAGES = STATE / "pages.json"  # each notebook page's hash and imports
 SPHINX_LOG = STATE / "sphinx.log"
 SPHINX_GROUP = STATE / "sphinx.pgid"  # while Sphinx runs: its process group
+DOCTREES, HTML = BUILD / ".doctrees", BUILD / "html"
 EXCEPTION_LINE = re.compile(r"[A-Za-z_][\w.]*(: .*)?$")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 #: Sphinx's warnings and errors (``path:line: WARNING: ...``), repeated at the end.
 PROBLEM = re.compile(r"\b(WARNING|ERROR|CRITICAL|SEVERE):")
-#: Lines of Sphinx's output that say nothing to an author: the parsers' whole
-#: configuration (MyST and MyST-NB print it at every start; it stays in SPHINX_LOG).
+#: The parsers' configuration, printed at every start (it stays in SPHINX_LOG).
 NOISE = re.compile(r"^(myst|myst-nb) v[\d.]+: \w+ParserConfig\(")
-#: Exit codes (also in the README).
-FAILED_CODE, CANNOT_WRITE, INTERRUPTED_BASE = 1, 73, 128
-
-
-#: Seconds spent in each step of this build, for the summary and the report.
-PHASES: dict[str, float] = {}
+CANNOT_WRITE = 73
+WRITE_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.EISDIR, errno.ENOSPC}
+PHASES: dict[str, float] = {}  # seconds spent in each step, for the report
 
 
 def say(message: str = "") -> None:
@@ -98,13 +74,9 @@ def _interrupt(signum, frame) -> None:
     raise Interrupted
 
 
-def interrupted() -> bool:
-    return Interrupted.signum is not None
-
-
 def lock(path: Path) -> int:
-    """Hold the folder's build lock (returned: a file descriptor, released when it
-    is closed or this process ends); wait while another build has it."""
+    """Hold the folder's build lock (released when this process ends); wait while
+    another build has it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -132,24 +104,22 @@ def unwritable(folder: Path) -> Path | None:
 
 
 class Chapter:
-    """A notebook page of the book, with what decides whether its outputs are stale."""
+    """A notebook page, with what decides whether its outputs are stale."""
 
-    def __init__(
-        self, docname, path, nb, deps, cache_hash, key, record, options, merge_streams
-    ):
-        self.docname = docname
-        self.path = path
-        self.nb = nb
-        self.deps = deps
-        self.cache_hash = cache_hash
-        self.key = key
-        self.record = record  # the cache record for the current cells, if any
-        self.options = options  # (timeout, allow_errors) or None: not ours to execute
-        self.merge_streams = merge_streams  # MyST-NB merges the stream outputs
+    def __init__(self, docname, path, nb, modules, key, record, options):
+        self.docname, self.path, self._nb = docname, path, nb
+        self.modules, self.key, self.record = modules, key, record
+        self.options = options  # (timeout, allow_errors), None: not ours to execute
         self.status = "cached"
         self.seconds = record.data.get("execution_seconds") if record else None
         self.error: str | None = None
         self.outputs_changed = False  # executed, and its outputs differ from before
+
+    @property
+    def nb(self):
+        if self._nb is None:
+            self._nb = book_deps.read_notebook(self.path, self.md_config)
+        return self._nb
 
     @property
     def stale(self) -> bool:
@@ -158,95 +128,71 @@ class Chapter:
         return self.record is None or self.record.data.get("dependency_key") != self.key
 
 
-def _exec_options(config: dict, nb, path: Path):
-    """``(timeout, allow_errors)`` MyST-NB would use for ``nb``, or None when MyST-NB
-    would not execute it with the cache (excluded, or another mode set per file)."""
-    execute = config.get("execute") or {}
-    overrides = nb.metadata.get("mystnb", {}) or {}
-    mode = overrides.get("execution_mode", execute.get("execute_notebooks", "auto"))
-    if mode != "cache":
-        return None
-    patterns = overrides.get(
-        "execution_excludepatterns", execute.get("exclude_patterns") or []
-    )
-    if any(Path(path.as_posix()).match(p) for p in patterns):
-        return None
-    timeout = overrides.get("execution_timeout", execute.get("timeout", 30))
-    allow = overrides.get("execution_allow_errors", execute.get("allow_errors", False))
-    return timeout, allow
-
-
 def analyse(config: dict, cache) -> list[Chapter]:
-    """Every notebook page, with its dependency key and cache record."""
-    md_config = book_deps.md_parser_config(config)
-    index = book_deps.PackageIndex(ROOT / "src")
-    found = []
-    for docname, path in book_deps.notebook_pages(ROOT):
-        nb = book_deps.read_notebook(path, md_config)
-        deps = book_deps.analyse_chapter(ROOT, docname, path, nb, index)
-        found.append((docname, path, nb, deps))
-    previous = _previous_environment()
+    """Every notebook page, with its dependency key and cache record. A page whose
+    file is unchanged since the last analysis, as are ``src/`` and the
+    configuration, is not read again (``PAGES``: its hash and imports)."""
+    from jupyter_cache.cache.db import NbCacheRecord
+
+    Chapter.md_config = book_deps.md_parser_config(config)
     env_key, environment = book_deps.environment_key(ROOT)
-    _report_environment_change(previous, environment)
+    try:
+        before = json.loads(ENVIRONMENT.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        before = environment
+    if before != environment:
+        changed = [p for p in environment if before.get(p) != environment[p]]
+        say(f"[book] the environment changed ({', '.join(changed)}): all is stale")
     ENVIRONMENT.parent.mkdir(parents=True, exist_ok=True)
-    ENVIRONMENT.write_text(json.dumps({"description": environment}), encoding="utf-8")
-    sphinx_config = (config.get("sphinx") or {}).get("config") or {}
-    merge_streams = bool(sphinx_config.get("nb_merge_streams", False))
+    ENVIRONMENT.write_text(json.dumps(environment), encoding="utf-8")
+    sources = sorted((ROOT / "src").rglob("*.py")) + [ROOT / "_config.yml"]
+    inputs = book_deps.sha(*(p.read_bytes() for p in sources))
+    try:
+        memo = json.loads(PAGES.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        memo = {}
+    pages = memo.get("pages", {}) if memo.get("inputs") == inputs else {}
+    execute = config.get("execute") or {}
     chapters = []
-    for docname, path, nb, deps in found:
-        _, cache_hash = cache.create_hashed_notebook(nb)
+    for docname, path in book_deps.notebook_pages(ROOT):
+        text = book_deps.sha(path.read_bytes())
+        nb = None
+        if pages.get(docname, {}).get("text") != text:
+            nb = book_deps.read_notebook(path, Chapter.md_config)
+            modules = book_deps.imported_modules(nb, ROOT / "src")
+            mode = (nb.metadata.get("mystnb") or {}).get("execution_mode", "cache")
+            pages[docname] = {
+                "text": text,
+                "hash": cache.create_hashed_notebook(nb)[1],
+                "modules": {n: str(p.relative_to(ROOT)) for n, p in modules.items()},
+                "ours": mode == "cache",  # otherwise MyST-NB's to execute, or not
+            }
+        page = pages[docname]
+        modules = {n: ROOT / p for n, p in page["modules"].items()}
         try:
-            record = cache.match_cache_notebook(nb)
+            record = NbCacheRecord.record_from_hashkey(page["hash"], cache.db)
         except KeyError:
             record = None
-        key = deps.key(ROOT, cache_hash, env_key)
-        options = _exec_options(config, nb, path)
-        merge = (nb.metadata.get("mystnb", {}) or {}).get(
-            "merge_streams", merge_streams
-        )
+        key = book_deps.chapter_key(ROOT, page["hash"], env_key, modules)
+        options = (execute.get("timeout", 30), execute.get("allow_errors", False))
         chapters.append(
-            Chapter(docname, path, nb, deps, cache_hash, key, record, options, merge)
+            Chapter(docname, path, nb, sorted(modules), key, record, options)
         )
+        chapters[-1].options = options if page["ours"] else None
+    tmp = PAGES.with_suffix(f".{os.getpid()}")
+    tmp.write_text(json.dumps({"inputs": inputs, "pages": pages}), encoding="utf-8")
+    tmp.replace(PAGES)  # at once: a test may read it while a build writes it
     return chapters
 
 
-def _previous_environment() -> dict | None:
-    try:
-        return json.loads(ENVIRONMENT.read_text(encoding="utf-8"))["description"]
-    except (OSError, ValueError, KeyError):
-        return None
-
-
-def _report_environment_change(before: dict | None, environment: dict) -> None:
-    """Say what changed in the environment since the last build (every chapter is
-    executed again)."""
-    if before is not None and before != environment:
-        changed = [
-            part for part in environment if before.get(part) != environment[part]
-        ]
-        say(f"[book] the environment changed ({', '.join(changed)}): all is stale")
-
-
-def _expected_cost(cache, chapter: Chapter) -> tuple[int, float]:
-    """A sort key, largest first, to start the longest chapters first (so that the
-    two workers finish together): the chapter's last execution time (any version of
-    it); a chapter never executed here comes first, the most code first."""
-    uri = str(chapter.path.absolute())
-    times = [
-        r.data.get("execution_seconds") or 0.0
-        for r in cache.list_cache_records()
-        if r.uri == uri
-    ]
-    if times:
-        return 0, max(times)
-    code = [c.source for c in chapter.nb.cells if c.get("cell_type") == "code"]
-    return 1, float(sum(len(source) for source in code))
-
-
 def execute_stale(chapters: list[Chapter], cache, workers: int) -> bool:
-    """Execute the stale chapters and cache them; True if all succeeded."""
+    """Execute the stale chapters and cache them; True if all succeeded. The longest
+    (by their last execution) start first, so the workers finish together."""
+    times = {
+        r.uri: r.data.get("execution_seconds") or 0 for r in cache.list_cache_records()
+    }
     stale = [c for c in chapters if c.stale]
-    stale.sort(key=lambda c: _expected_cost(cache, c), reverse=True)
+    stale.sort(key=lambda c: _expected_cost(c, times), reverse=True)
     if not stale:
         say("[book] every chapter's outputs are up to date: nothing to execute")
         return True
@@ -254,45 +200,48 @@ def execute_stale(chapters: list[Chapter], cache, workers: int) -> bool:
         f"[book] executing {len(stale)} of {len(chapters)} chapters, "
         f"{min(workers, len(stale))} at a time: " + ", ".join(c.docname for c in stale)
     )
+    sphinx = (book_deps.load_config(ROOT).get("sphinx") or {}).get("config") or {}
+    merge = bool(sphinx.get("nb_merge_streams"))
     by_name = {c.docname: c for c in stale}
-    jobs = [
-        book_exec.Job(c.docname, c.path, c.nb, c.options[0], c.options[1])
-        for c in stale
-    ]
 
     def store(outcome: book_exec.Outcome) -> None:
         """Cache the chapter as soon as it is done (an interrupted build keeps it)."""
-        if interrupted():  # the kernel was stopped by the interruption, not a cell
+        if Interrupted.signum is not None:  # the kernel was stopped, not a cell
             return
         chapter = by_name[outcome.job.docname]
         chapter.seconds = outcome.seconds
-        state = "done" if outcome.ok else "FAILED"
-        say(f"[book]   {chapter.docname}: {state} in {outcome.seconds:.1f} s")
+        say(
+            f"[book]   {chapter.docname}: {'done' if outcome.ok else 'FAILED'} "
+            f"in {outcome.seconds:.1f} s"
+        )
         if not outcome.ok:
-            chapter.status = "FAILED"
-            chapter.error = outcome.error
+            chapter.status, chapter.error = "FAILED", outcome.error
             if chapter.record is not None:  # never serve the outputs of old inputs
                 book_exec.remove(cache, chapter.record)
             return
-        book_exec.normalise(chapter.nb, chapter.merge_streams)
+        book_exec.normalise(chapter.nb, merge)
         before = None
         if chapter.record is not None:  # same cells, executed with older inputs
             before = _outputs(cache.get_cache_bundle(chapter.record.pk).nb)
         chapter.outputs_changed = before != _outputs(chapter.nb)
-        if chapter.outputs_changed:
-            # make Sphinx re-read the page (its doctree holds the old outputs), and
-            # before storing: a build killed in between re-reads it too
+        if chapter.outputs_changed:  # Sphinx re-reads the page (even if killed now)
             (DOCTREES / f"{chapter.docname}.doctree").unlink(missing_ok=True)
-        data = {
-            "execution_seconds": outcome.seconds,
-            "dependency_key": chapter.key,
-            "modules": chapter.deps.modules,
-        }
-        book_exec.store(cache, chapter.nb, str(chapter.path.absolute()), data)
+        data = {"execution_seconds": outcome.seconds, "dependency_key": chapter.key}
+        chapter.record = book_exec.store(
+            cache, chapter.nb, str(chapter.path.absolute()), data
+        )
         chapter.status = "executed"
 
+    jobs = [book_exec.Job(c.docname, c.path, c.nb, *c.options) for c in stale]
     outcomes = book_exec.execute_all(jobs, workers=workers, on_done=store)
     return all(o.ok for o in outcomes)
+
+
+def _expected_cost(chapter: Chapter, times: dict) -> tuple:
+    """Never executed here first (the most code first), then the slowest."""
+    uri = str(chapter.path.absolute())
+    code = sum(len(c.source) for c in chapter.nb.cells if c.cell_type == "code")
+    return uri not in times, times.get(uri, 0), code
 
 
 def _outputs(nb) -> list:
@@ -307,8 +256,7 @@ def _outputs(nb) -> list:
 
 
 def _die_with_parent() -> None:
-    """In the Sphinx process: end when the build ends, even killed with SIGKILL (on
-    Linux), rather than go on writing ``_build`` under the next build."""
+    """In the Sphinx process: end when the build ends, even killed with SIGKILL."""
     if sys.platform == "linux":
         import ctypes
 
@@ -316,21 +264,16 @@ def _die_with_parent() -> None:
 
 
 def run_sphinx(full: bool) -> tuple[int, list[str], list[str]]:
-    """Run the strict Jupyter Book build; returns its exit code, the pages MyST-NB
-    executed itself (none, unless a page is outside this script's execution) and its
-    warnings and errors (``path:line: WARNING: ...``), which the build repeats at the
-    end. The parsers' configuration dump is left out (it is in ``SPHINX_LOG``).
-
-    Sphinx and what it forks end with the build (``end_leftover_sphinx``). A traceback
-    in its output (an extension that failed) is printed as its first exception line
-    only; the whole output is in ``SPHINX_LOG``."""
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    cmd = [str(jupyter_book), "build", str(ROOT), "--path-output", str(ROOT)]
-    cmd += ["-W", "-n", "--keep-going"]
-    if full:
-        cmd.append("--all")
-    executed_by_sphinx, problems = [], []
+    """Run the strict Jupyter Book build; its exit code, the pages MyST-NB executed
+    itself (none, unless a page is outside this script's execution) and its warnings
+    and errors. A traceback is shown as its first exception line only, the
+    parsers' configuration not at all: all of it is in ``SPHINX_LOG``."""
+    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT)]
+    cmd += ["--path-output", str(ROOT), "-W", "-n", "--keep-going"]
+    cmd += ["--all"] if full else []
+    by_sphinx, problems = [], []
     in_traceback = shown = False
+    where = SPHINX_LOG.relative_to(ROOT)
     with (
         open(SPHINX_LOG, "w", encoding="utf-8") as log,
         subprocess.Popen(
@@ -360,7 +303,6 @@ def run_sphinx(full: bool) -> tuple[int, list[str], list[str]]:
                     if not text or text.startswith((" ", "\t", "The above", "During")):
                         continue
                     if EXCEPTION_LINE.match(text):  # the first is the cause
-                        where = SPHINX_LOG.relative_to(ROOT)
                         if not shown:
                             sys.stdout.write(f"{text} (traceback: {where})\n")
                             problems.append(f"ERROR: {text} (traceback: {where})")
@@ -374,7 +316,7 @@ def run_sphinx(full: bool) -> tuple[int, list[str], list[str]]:
                     problems.append(plain.rstrip("\n").replace(f"{ROOT}/", ""))
                 sys.stdout.write(line)
                 if "Executing notebook" in line:
-                    executed_by_sphinx.append(line.split(":")[0].strip())
+                    by_sphinx.append(line.split(":")[0].strip())
         except BaseException:
             os.killpg(proc.pid, signal.SIGTERM)
             try:
@@ -384,13 +326,12 @@ def run_sphinx(full: bool) -> tuple[int, list[str], list[str]]:
             raise
         sys.stdout.flush()
     SPHINX_GROUP.unlink()
-    return proc.returncode, executed_by_sphinx, problems
+    return proc.returncode, by_sphinx, problems
 
 
 def end_leftover_sphinx() -> None:
-    """End what a build killed with SIGKILL left running: Sphinx itself ends with
-    the build (``_die_with_parent``), but not the processes it forked (a
-    multiprocessing manager of sphinx-sitemap, for one)."""
+    """End what a build killed with SIGKILL left running: the processes Sphinx
+    forked (a multiprocessing manager of sphinx-sitemap, for one)."""
     try:
         group = int(SPHINX_GROUP.read_text())
     except (OSError, ValueError):
@@ -406,21 +347,13 @@ def end_leftover_sphinx() -> None:
     SPHINX_GROUP.unlink()
 
 
-def force_rewrite_of_every_page() -> None:
-    """Sphinx writes only the pages it re-read; removing the others' HTML makes it
-    write them too (no re-read, no execution), re-resolving their references."""
-    for docname in book_deps.toc_docnames(ROOT):
-        (HTML / f"{docname}.html").unlink(missing_ok=True)
-
-
 # --- the whole build ------------------------------------------------------------------
 
 
 def summary(chapters: list[Chapter]) -> None:
-    if not chapters:
-        return
-    width = max(len(c.docname) for c in chapters)
-    say(f"[book] {'chapter'.ljust(width)}  {'status':10} seconds")
+    width = max((len(c.docname) for c in chapters), default=0)
+    if chapters:
+        say(f"[book] {'chapter'.ljust(width)}  {'status':10} seconds")
     for c in chapters:
         seconds = f"{c.seconds:7.1f}" if c.seconds is not None else "      -"
         status = c.status if c.options is not None else "by Sphinx"
@@ -430,34 +363,33 @@ def summary(chapters: list[Chapter]) -> None:
         say(f"[book] {c.docname.ljust(width)}  {status:10} {seconds}{note}")
 
 
-def write_report(chapters, sphinx_ran: bool, sphinx_executed, ok: bool) -> None:
+def write_report(chapters, sphinx_ran: bool, by_sphinx, ok: bool) -> None:
     STATE.mkdir(parents=True, exist_ok=True)
     report = {
         "succeeded": ok,
         "sphinx_ran": sphinx_ran,
-        "executed": [c.docname for c in chapters if c.status == "executed"],
-        "reread": [c.docname for c in chapters if c.outputs_changed],
-        "cached": [c.docname for c in chapters if c.status == "cached"],
-        "failed": [c.docname for c in chapters if c.status == "FAILED"],
-        "executed_by_sphinx": sphinx_executed,
-        "seconds": {c.docname: c.seconds for c in chapters},
-        "modules": {c.docname: c.deps.modules for c in chapters},
-        "phase_seconds": PHASES,
+        "executed_by_sphinx": by_sphinx,
     }
+    for status in ("executed", "cached", "FAILED"):
+        report[status.lower()] = [c.docname for c in chapters if c.status == status]
+    report["reread"] = [c.docname for c in chapters if c.outputs_changed]
+    report["seconds"] = {c.docname: c.seconds for c in chapters}
+    report["modules"] = {c.docname: c.modules for c in chapters}
+    report["phase_seconds"] = PHASES
     REPORT.write_text(json.dumps(report, indent=1), encoding="utf-8")
 
 
-def check_downloads(chapters: list[Chapter], cache) -> list[str]:
-    """The chapters whose downloadable notebook lacks the outputs the cache holds
-    (the chapters are the pages named ``NN-...``, as in book/_ext/bml_notebooks)."""
+def check_downloads(chapters: list[Chapter], cache, since: float) -> list[str]:
+    """The chapters (pages ``NN-...``) whose downloadable notebook, written by this
+    build (time ``since``), lacks the outputs the cache holds."""
     missing = []
     for c in chapters:
         download = HTML / "_sources" / f"{c.docname}.ipynb"
-        chapter = re.match(r"\d{2}-", Path(c.docname).name)
-        if not chapter or c.options is None or not download.is_file():
+        if not re.match(r"\d{2}-", c.path.name) or not download.is_file():
             continue
-        record = cache.match_cache_notebook(c.nb)
-        if any(out for _, out in _outputs(cache.get_cache_bundle(record.pk).nb)):
+        if c.record is None or download.stat().st_mtime < since:
+            continue
+        if any(out for _, out in _outputs(cache.get_cache_bundle(c.record.pk).nb)):
             nb = json.loads(download.read_text(encoding="utf-8"))
             if not any(cell.get("outputs") for cell in nb["cells"]):
                 missing.append(str(download.relative_to(ROOT)))
@@ -466,22 +398,20 @@ def check_downloads(chapters: list[Chapter], cache) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--workers", type=int, default=2, help="chapters executed at once (2)"
-    )
+    parser.add_argument("--workers", type=int, default=2, help="chapters at once (2)")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     lock_fd = None
     try:
-        lock_fd = lock(LOCK)
-        return build(args)
+        lock_fd = lock(BUILD / ".build-lock")
+        return build(args.workers)
     except Interrupted:
         say(
             "\n[book] build interrupted: what it finished is kept; "
             "run `make html` to complete it"
         )
-        return INTERRUPTED_BASE + (Interrupted.signum or signal.SIGINT)
+        return 128 + (Interrupted.signum or signal.SIGINT)
     except OSError as exc:
         if exc.filename is None or exc.errno not in WRITE_ERRORS:
             raise
@@ -492,24 +422,16 @@ def main(argv: list[str] | None = None) -> int:
             os.close(lock_fd)  # releases the lock
 
 
-WRITE_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.EISDIR, errno.ENOSPC}
-
-
-def build(args) -> int:
+def build(workers: int) -> int:
     started = time.perf_counter()
     end_leftover_sphinx()
     book_exec.configure_environment(ROOT / "src")
-
     stamp = book_deps.tree_stamp(ROOT)
-    if (
-        STAMP.is_file()
-        and STAMP.read_text() == stamp
-        and not FAILED.exists()
-        and (HTML / "index.html").is_file()
-    ):
-        say("[book] nothing changed since the last successful build: _build/html")
-        write_report([], sphinx_ran=False, sphinx_executed=[], ok=True)
-        return 0
+    if STAMP.is_file() and STAMP.read_text() == stamp and not FAILED.exists():
+        if (HTML / "index.html").is_file():
+            say("[book] nothing changed since the last successful build: _build/html")
+            write_report([], sphinx_ran=False, by_sphinx=[], ok=True)
+            return 0
     STAMP.unlink(missing_ok=True)
     STATE.mkdir(parents=True, exist_ok=True)
     blocked = unwritable(BUILD)
@@ -518,18 +440,17 @@ def build(args) -> int:
         return CANNOT_WRITE
 
     config = book_deps.load_config(ROOT)
-    chapters: list[Chapter] = []
     execute = config.get("execute") or {}
+    chapters: list[Chapter] = []
     if execute.get("execute_notebooks", "auto") == "cache":
         from jupyter_cache import get_cache
 
-        cache_path = ROOT / (execute.get("cache") or "_build/.jupyter_cache")
-        cache = get_cache(str(cache_path))
+        cache = get_cache(str(ROOT / (execute.get("cache") or "_build/.jupyter_cache")))
         for uri in book_exec.repair(cache):
             say(f"[book] {uri}: its cache record was incomplete, executing it again")
         chapters = analyse(config, cache)
         PHASES["analysis"] = time.perf_counter() - started
-        ok = execute_stale(chapters, cache, args.workers)
+        ok = execute_stale(chapters, cache, workers)
         PHASES["execution"] = time.perf_counter() - started - PHASES["analysis"]
         if not ok:
             FAILED.touch()
@@ -537,16 +458,14 @@ def build(args) -> int:
                 if c.error:
                     say(f"\n[book] {c.docname} ({c.path}) failed:\n{c.error}")
             summary(chapters)
-            write_report(chapters, sphinx_ran=False, sphinx_executed=[], ok=False)
+            write_report(chapters, sphinx_ran=False, by_sphinx=[], ok=False)
             failed = ", ".join(c.docname for c in chapters if c.error)
             say(f"[book] BUILD FAILED: a cell raised an error in {failed}")
             return 1
 
     full = FAILED.exists()
-    if not full:
-        force_rewrite_of_every_page()
     FAILED.touch()  # removed only if this build succeeds
-    sphinx_started = time.perf_counter()
+    sphinx_started, since = time.perf_counter(), time.time() - 1
     code, by_sphinx, problems = run_sphinx(full)
     PHASES["sphinx"] = time.perf_counter() - sphinx_started
     summary(chapters)
@@ -559,14 +478,14 @@ def build(args) -> int:
             "[book] note: MyST-NB executed these pages itself (not from the cache): "
             + ", ".join(by_sphinx)
         )
-    write_report(chapters, sphinx_ran=True, sphinx_executed=by_sphinx, ok=code == 0)
+    write_report(chapters, sphinx_ran=True, by_sphinx=by_sphinx, ok=code == 0)
     if code != 0:
         say("[book] BUILD FAILED (see the warnings and errors above)")
-        return FAILED_CODE
-    missing = check_downloads(chapters, cache) if chapters else []
+        return 1
+    missing = check_downloads(chapters, cache, since) if chapters else []
     if missing:
         say(f"[book] BUILD FAILED: no outputs in {', '.join(missing)}; run `make html`")
-        return FAILED_CODE
+        return 1
     FAILED.unlink()
     STAMP.write_text(stamp)
     phases = ", ".join(f"{name} {s:.1f} s" for name, s in PHASES.items())

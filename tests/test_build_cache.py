@@ -176,8 +176,15 @@ def test_module_edit_reexecutes_only_the_chapters_importing_it(book):
     assert after[f"{PROBE}.md"] != before[f"{PROBE}.md"]
 
 
+def written(book: Path) -> dict[str, int]:
+    """When each page's HTML was last written."""
+    html = book / "_build" / "html" / "book"
+    return {p.stem: p.stat().st_mtime_ns for p in html.glob("*.html")}
+
+
 def test_prose_edit_executes_nothing(book):
     before = cache_records(book)
+    pages = written(book)
     chapter = book / "book" / f"{OTHER}.md"
     chapter.write_text(chapter.read_text() + "\nA sentence added by a test.\n")
     result = build(book)
@@ -185,6 +192,29 @@ def test_prose_edit_executes_nothing(book):
     assert "A sentence added by a test." in page_html(book, OTHER)
     assert last_build(book)["executed"] == []
     assert cache_records(book) == before
+    # only the page, the execution report (its times) and the page whose table of
+    # contents lists it are written again; the sitemap still lists every page
+    now = written(book)
+    assert {n for n in now if now[n] != pages[n]} <= {
+        OTHER,
+        "execution-report",
+        "intro",
+    }
+    assert now[PROBE] == pages[PROBE] and now[TARGET] == pages[TARGET]
+    sitemap = (book / "_build" / "html" / "sitemap.xml").read_text(encoding="utf-8")
+    for name in (PROBE, OTHER, TARGET, "glossary", "intro"):
+        assert f"book/{name}.html</loc>" in sitemap, name
+
+
+def test_a_title_edit_rewrites_every_page(book):
+    """Every page's table of contents and links show the new title."""
+    old, new = "# Another probe chapter", "# A renamed probe chapter"
+    assert old[2:] in page_html(book, TARGET)
+    edit(book / "book" / f"{OTHER}.md", old, new)
+    result = build(book)
+    assert result.returncode == 0, result.output[-3000:]
+    for name in (PROBE, TARGET, "glossary"):
+        assert new[2:] in page_html(book, name) and old[2:] not in page_html(book, name)
 
 
 def test_code_cell_edit_reexecutes_that_chapter_only(book):
@@ -260,7 +290,6 @@ def test_import_analysis_follows_the_package_transitively(tmp_path):
         "sub/c.py": "def f():\n    import pkg.e\nVALUE = 1\n",
         "d.py": "import pkg.a\n",  # imports the others but nothing imports it
         "e.py": "",
-        "table.csv": "x,y\n",
     }
     for name, text in files.items():
         (pkg / name).write_text(text)
@@ -269,39 +298,32 @@ def test_import_analysis_follows_the_package_transitively(tmp_path):
         nbformat.v4.new_code_cell("%matplotlib inline\nimport numpy as np"),
         nbformat.v4.new_code_cell("from pkg import a\n!ls"),
     ]
-    index = book_deps.PackageIndex(tmp_path / "src")
-    deps = book_deps.analyse_chapter(tmp_path, "book/x", tmp_path / "x.md", nb, index)
-    assert deps.complete
-    assert deps.modules == ["pkg", "pkg.a", "pkg.b", "pkg.e", "pkg.sub", "pkg.sub.c"]
-    assert deps.external == {"numpy"}  # json is the standard library's
-    names = {p.relative_to(pkg).as_posix() for p in deps.files}
-    assert "table.csv" in names and "d.py" not in names
-
-    # a star import may load any submodule; a computed name, any module at all
-    nb.cells = [nbformat.v4.new_code_cell("from pkg.sub import *")]
-    deps = book_deps.analyse_chapter(tmp_path, "book/x", tmp_path / "x.md", nb, index)
-    assert deps.modules == ["pkg", "pkg.e", "pkg.sub", "pkg.sub.c"]
-    nb.cells = [
-        nbformat.v4.new_code_cell("import importlib\nimportlib.import_module(n)")
-    ]
-    deps = book_deps.analyse_chapter(tmp_path, "book/x", tmp_path / "x.md", nb, index)
-    assert "pkg.d" in deps.modules and len(deps.modules) == 7
+    modules = book_deps.imported_modules(nb, tmp_path / "src")
+    assert list(modules) == ["pkg", "pkg.a", "pkg.b", "pkg.e", "pkg.sub", "pkg.sub.c"]
+    assert modules["pkg.sub.c"] == pkg / "sub" / "c.py"
+    # the key changes with a module the chapter imports, not with another one
+    key = book_deps.chapter_key(tmp_path, "cells", "env", modules)
+    (pkg / "d.py").write_text("")
+    assert book_deps.chapter_key(tmp_path, "cells", "env", modules) == key
+    (pkg / "e.py").write_text("# edited\n")
+    assert book_deps.chapter_key(tmp_path, "cells", "env", modules) != key
 
 
 def test_import_analysis_sees_every_examples_import_of_the_real_chapters():
     """Against an independent reading: every ``examples.<module>`` a chapter's
     import lines name (found with a regular expression) is among its dependencies."""
     book_deps = load_book_deps()
-    index = book_deps.PackageIndex(ROOT / "src")
     pattern = re.compile(r"^\s*(?:from|import)\s+(examples(?:\.\w+)*)", re.M)
-    for docname, path in book_deps.notebook_pages(ROOT):
+    pages = book_deps.notebook_pages(ROOT)
+    assert len(pages) >= 8
+    for docname, path in pages:
         nb = book_deps.read_notebook(path)
-        deps = book_deps.analyse_chapter(ROOT, docname, path, nb, index)
+        modules = book_deps.imported_modules(nb, ROOT / "src")
         named = {
             m
             for cell in nb.cells
             if cell.cell_type == "code"
             for m in pattern.findall(cell.source)
         }
-        assert named <= set(deps.modules), docname
-        assert (ROOT / "src" / "examples" / "__init__.py") in deps.files or not named
+        assert named <= set(modules), docname
+        assert "examples" in modules or not named

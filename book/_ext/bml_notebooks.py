@@ -49,23 +49,13 @@ CHAPTER_NAME = re.compile(r"^\d{2}-")
 
 
 def toc_files(root: Path = ROOT) -> list[str]:
-    """Every file of ``_toc.yml`` in reading order, as docnames (no suffix)."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    files: list[str] = []
+    """Every file of ``_toc.yml`` in reading order, as docnames (no suffix), read by
+    the parser Jupyter Book itself uses (the one table-of-contents reader of the
+    build, the scripts and the extensions)."""
+    from sphinx_external_toc.parsing import parse_toc_yaml
 
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(str(Path(node["file"]).with_suffix("")))
-            for key in ("parts", "chapters", "sections"):
-                walk(node.get(key, []))
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    files.append(str(Path(toc["root"]).with_suffix("")))
-    walk(toc)
-    return files
+    names = parse_toc_yaml(root / "_toc.yml").keys()
+    return [re.sub(r"\.(md|ipynb|rst)$", "", name) for name in names]
 
 
 def toc_chapters(root: Path = ROOT) -> list[str]:

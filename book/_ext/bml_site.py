@@ -164,11 +164,10 @@ class ChapterCards(SphinxDirective):
         if not hasattr(self.env, "bml_card_pages"):
             self.env.bml_card_pages = set()
         self.env.bml_card_pages.add(self.env.docname)
+        self.env.bml_cards = card_summaries(root)
         lines = ["::::{grid} 1 1 2 2", ":gutter: 3", ":class-container: bml-cards", ""]
         for docname in bml_notebooks.toc_chapters(root):
-            path = root / f"{docname}.md"
-            self.env.note_dependency(str(path))
-            title, summary = chapter_summary(path)
+            title, summary = chapter_summary(root / f"{docname}.md")
             number = int(Path(docname).name[:2])
             lines += [
                 f":::{{grid-item-card}} {number}. {title}",
@@ -228,6 +227,7 @@ def visit_key_figure(self, node) -> None:  # pragma: no cover - always replaced
 
 def purge_card_page(app: Sphinx, env, docname: str) -> None:
     getattr(env, "bml_card_pages", set()).discard(docname)
+    getattr(env, "bml_key_figures", {}).pop(docname, None)
 
 
 def merge_card_pages(app: Sphinx, env, docnames, other) -> None:
@@ -235,11 +235,44 @@ def merge_card_pages(app: Sphinx, env, docnames, other) -> None:
     if not hasattr(env, "bml_card_pages"):
         env.bml_card_pages = set()
     env.bml_card_pages |= getattr(other, "bml_card_pages", set())
+    if hasattr(other, "bml_cards"):
+        env.bml_cards = other.bml_cards
+    env.__dict__.setdefault("bml_key_figures", {}).update(
+        getattr(other, "bml_key_figures", {})
+    )
+
+
+def card_summaries(root: Path) -> list[tuple[str, tuple[str, str]]]:
+    """What the cards say: each chapter's name, title and sentence."""
+    return [
+        (docname, chapter_summary(root / f"{docname}.md"))
+        for docname in bml_notebooks.toc_chapters(root)
+    ]
 
 
 def reread_card_pages(app: Sphinx, env, added, changed, removed) -> list[str]:
-    """Pages with cards are re-read whenever any page is (a chapter may be new)."""
-    if added or changed or removed:
+    """Pages with cards are re-read when what the cards say changed (a chapter's
+    title or sentence, a chapter added or removed), not on every edit of a chapter."""
+    pages = sorted(getattr(env, "bml_card_pages", set()) & env.found_docs)
+    if pages and getattr(env, "bml_cards", None) != card_summaries(Path(env.srcdir)):
+        return pages
+    return []
+
+
+def note_key_figure(app: Sphinx, doctree: nodes.document) -> None:
+    """Remember the image each page's card would show (its first figure)."""
+    image = _first_figure_image(doctree)
+    figures = app.env.__dict__.setdefault("bml_key_figures", {})
+    figures[app.env.docname] = image.get("uri") if image else None
+
+
+def note_key_figures_before(app: Sphinx, env, docnames: list[str]) -> None:
+    app.bml_key_figures = dict(getattr(env, "bml_key_figures", {}))
+
+
+def rewrite_card_pages(app: Sphinx, env) -> list[str]:
+    """Pages with cards are written again when a chapter's first figure changed."""
+    if getattr(app, "bml_key_figures", None) != getattr(env, "bml_key_figures", {}):
         return sorted(getattr(env, "bml_card_pages", set()) & env.found_docs)
     return []
 
@@ -266,8 +299,13 @@ def stacked_panels(path: Path) -> tuple[Path, int] | None:
         font_px = float(image.info.get("bml:min-font-px", 0) or 0)
         if not panels or len(panels) < 2 or font_px <= 0:
             return None
+        width, height = image.size
+        target = path.with_name(f"{path.stem}-stacked.png")
+        # side by side, the figure is drawn at most at its natural width
+        widest = math.ceil(width * MIN_TEXT_CSS_PX / font_px) + PAGE_MARGINS_PX - 1
+        if target.is_file():  # made by an earlier build (figure names are hashes)
+            return target, widest
         rgb = image.convert("RGB")
-    width, height = rgb.size
     # cut halfway between neighbouring panels, so nothing between them is lost
     cuts = [0] + [(a[1] + b[0]) // 2 for a, b in itertools.pairwise(panels)] + [width]
     crops = [rgb.crop((cuts[i], 0, cuts[i + 1], height)) for i in range(len(panels))]
@@ -276,22 +314,30 @@ def stacked_panels(path: Path) -> tuple[Path, int] | None:
     )
     for i, crop in enumerate(crops):
         stacked.paste(crop, (0, i * height))
-    target = path.with_name(f"{path.stem}-stacked.png")
     info = PngInfo()
     info.add_text("bml:min-font-px", f"{font_px:.2f}")
-    stacked.save(target, optimize=True, pnginfo=info)
-    # side by side, the figure is drawn at most at its natural width
-    widest = math.ceil(width * MIN_TEXT_CSS_PX / font_px) + PAGE_MARGINS_PX - 1
+    partial = target.with_name(f".{target.name}")
+    stacked.save(partial, format="PNG", optimize=True, pnginfo=info)
+    partial.replace(target)  # never half a file, whenever the build is killed
     return target, widest
+
+
+def note_written_page(app: Sphinx, pagename: str, *args) -> None:
+    app.__dict__.setdefault("bml_written", set()).add(pagename)
+
+
+def written_pages(app: Sphinx) -> list[Path]:
+    """The HTML files this build wrote (the others were fixed when written)."""
+    names = sorted(getattr(app, "bml_written", ()))
+    return [Path(app.builder.get_outfilename(name)) for name in names]
 
 
 def stack_panels(app: Sphinx, exception: Exception | None) -> None:
     """Give every figure image with panels a stacked version for narrow screens."""
     if exception is not None or app.builder.format != "html":
         return
-    outdir = Path(app.outdir)
     made: dict[Path, tuple[Path, int] | None] = {}
-    for page in outdir.rglob("*.html"):
+    for page in written_pages(app):
         text = page.read_text(encoding="utf-8")
 
         def wrap(match: re.Match[str], page: Path = page) -> str:
@@ -500,7 +546,7 @@ def fix_accessible_names(app: Sphinx, exception: Exception | None) -> None:
     (idempotent)."""
     if exception is not None or app.builder.format != "html":
         return
-    for path in Path(app.outdir).rglob("*.html"):
+    for path in written_pages(app):
         text = path.read_text(encoding="utf-8")
         fixed = text
         for pattern, replacement in _NAME_FIXES + _WEIGHT_FIXES:
@@ -525,6 +571,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", logo_text)
     app.connect("builder-inited", check_mathjax)
     app.connect("build-finished", copy_mathjax)
+    app.connect("html-page-context", note_written_page)
     app.connect("build-finished", fix_accessible_names)
     app.connect("build-finished", stack_panels)
     app.add_node(key_figure, html=(visit_key_figure, None))
@@ -535,6 +582,9 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-purge-doc", purge_card_page)
     app.connect("env-merge-info", merge_card_pages)
     app.connect("env-get-outdated", reread_card_pages)
+    app.connect("doctree-read", note_key_figure)
+    app.connect("env-before-read-docs", note_key_figures_before)
+    app.connect("env-get-updated", rewrite_card_pages)
     app.connect("doctree-resolved", fill_key_figures)
     app.connect("html-page-context", tidy_scripts, priority=900)
     app.connect("html-page-context", offer_notebook, priority=500)

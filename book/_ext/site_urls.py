@@ -14,14 +14,17 @@ extension derives from it what the other extensions need:
 A value set explicitly in ``_config.yml`` is kept. An address that is not an absolute
 http(s) URL ending in ``/`` fails the build, naming the setting.
 
-sphinx-sitemap lists the pages the current build writes, so an incremental build that
-rewrote one page would publish a sitemap of one page. The extension therefore has
-every page written on every build: writing is cheap, and nothing is re-read or
-re-executed for it.
+An incremental build writes the pages it re-read, and every other page only when
+what pages show of each other changed while reading (``links_signature``: titles,
+contents, targets of references, numbers of figures): a prose edit rewrites one page,
+a renamed label or title every page, so a reference it breaks elsewhere still fails
+the build. sphinx-sitemap lists only the pages a build writes: the pages not
+written are added to its list (``complete_sitemap``), which is sorted.
 """
 
 from __future__ import annotations
 
+import copy
 import html
 from urllib.parse import urlparse
 
@@ -86,13 +89,67 @@ def derive_urls(app: Sphinx, config: Config) -> None:
         }
 
 
-def write_every_page(app: Sphinx, env) -> list[str]:
-    """Mark every page as updated, so that each is written and listed in the sitemap."""
+def links_signature(env) -> tuple:
+    """What a page shows of the others: their titles and contents (sidebar,
+    previous and next links), the targets of references (every domain's data) and
+    the section and figure numbers."""
+    return copy.deepcopy(
+        (
+            env.found_docs,
+            {d: t.astext() for d, t in env.titles.items()},
+            {d: t.astext() for d, t in env.tocs.items()},
+            env.toctree_includes,
+            # the C and C++ domains' symbol trees compare by identity; their
+            # objects are in "objects" and "names"
+            {
+                d: {k: v for k, v in data.items() if k != "root_symbol"}
+                for d, data in env.domaindata.items()
+            },
+            env.toc_secnumbers,
+            env.toc_fignumbers,
+        )
+    )
+
+
+def note_links_before_reading(app: Sphinx, env, added, changed, removed) -> list:
+    app.bml_links = None if added or removed else links_signature(env)
+    return []
+
+
+def pages_to_write(app: Sphinx, env) -> list[str]:
+    """Every page, when what pages show of each other changed (or pages were added
+    or removed); otherwise none beyond those Sphinx writes anyway."""
+    if getattr(app, "bml_links", None) == links_signature(env):
+        return []
     return sorted(env.found_docs)
+
+
+def note_written(app: Sphinx, pagename: str, *args) -> None:
+    app.bml_written = getattr(app, "bml_written", set()) | {pagename}
+
+
+def complete_sitemap(app: Sphinx, exception) -> None:
+    """Add the pages this build did not write to sphinx-sitemap's list, sorted."""
+    links = getattr(app.env.app, "sitemap_links", None)
+    if exception is not None or links is None:
+        return
+    import sphinx_sitemap
+
+    for docname in sorted(app.env.found_docs - getattr(app, "bml_written", set())):
+        sphinx_sitemap.add_html_link(app, docname, None, None, None)
+    found = []
+    while not links.empty():
+        found.append(links.get_nowait())
+    for link in sorted(set(found)):
+        links.put(link)
 
 
 def setup(app: Sphinx) -> dict:
     # Before sphinx-notfound-page checks its prefix (default priority 500).
     app.connect("config-inited", derive_urls, priority=400)
-    app.connect("env-get-updated", write_every_page)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("env-get-outdated", note_links_before_reading)
+    app.connect("env-get-updated", pages_to_write)
+    app.connect("html-page-context", note_written)
+    # before sphinx-sitemap writes the sitemap (default priority 500)
+    app.connect("build-finished", complete_sitemap, priority=400)
+    return {"parallel_read_safe": True, "parallel_write_safe": False}
