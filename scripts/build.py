@@ -501,6 +501,7 @@ def build(args) -> int:
     book_exec.configure_environment(ROOT / "src")
 
     stamp = book_deps.tree_stamp(ROOT)
+    os.environ["BML_TREE_STAMP"] = stamp  # book/_ext/bml_pdf.py: PDFs current?
     if (
         STAMP.is_file()
         and STAMP.read_text() == stamp
