@@ -42,8 +42,8 @@ PDF = OUT / PDF_NAME
 #: The fingerprint of the inputs the PDFs were printed from (book/_ext/bml_pdf.py).
 STAMP = OUT / "stamp"
 SITE_STAMP = BUILD / ".book-exec" / "stamp"  # scripts/build.py's
-#: Debian's packages for the tools this script runs.
-TOOLS = {"chromium": "chromium", "pdfinfo": "poppler-utils"}
+#: The tools this script runs (Debian's packages chromium and poppler-utils).
+TOOLS = ("chromium", "pdfinfo")
 APT_LINE = "sudo apt-get update && sudo apt-get install -y chromium poppler-utils"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu"]
 #: Page margins; tests/test_pdf.py checks that no text crosses the right one.
@@ -54,16 +54,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 def say(message: str) -> None:
     print(f"[pdf] {message}", flush=True)
-
-
-def missing_tools() -> list[str]:
-    """The tools of ``TOOLS`` (and Playwright for Python) that are not installed."""
-    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing.append("playwright (Python; `make venv` installs it)")
-    return missing
 
 
 def check_cache_is_fresh() -> None:
@@ -446,7 +436,7 @@ def print_pdfs(index: Path) -> tuple[int, int]:
 
 def main() -> int:
     started = time.perf_counter()
-    missing = missing_tools()
+    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     if missing:
         print(
             f"make pdf needs {', '.join(missing)}. Install them with:\n  {APT_LINE}",

@@ -287,7 +287,15 @@ def test_each_page_printed_alone_is_that_page(pdf, pages):
         if end < len(pages):
             text = _squeeze(" ".join(_page_texts(path)))
             assert _squeeze(pages[end][:120]) not in text, f"{doc} holds the next page"
-        assert CONFIG["html"]["baseurl"] in path.read_bytes().decode("latin-1")
+        # each page the site's page links to: a link to its address on the site
+        uris = set(re.findall(rb"/URI \((.*?)\)", path.read_bytes()))
+        pages_linked = {u.decode().split("#")[0] for u in uris}
+        for link in _soup(doc).select("article a.reference.internal[href]"):
+            href = link["href"].split("#")[0]
+            if href:
+                other = os.path.normpath(Path(doc).parent / href)
+                url = CONFIG["html"]["baseurl"] + other
+                assert url in pages_linked, f"{doc}: no link to {url} in its PDF"
 
 
 def test_pdfs_weigh_within_budget(pdf):
