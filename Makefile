@@ -40,9 +40,11 @@ html: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/python scripts/check_chapters.py --notebooks
 	@echo "Built: open _build/html/index.html"
 
-# The whole book as one PDF, _build/pdf/basics-of-machine-learning.pdf (README: "The
-# book as a PDF"), printed by Chromium from the outputs `make html` executed. Stops at
-# once, with the install line, when a tool is missing.
+# The whole book as one PDF, _build/pdf/basics-of-machine-learning.pdf, and each page
+# of _toc.yml as its own (README: "The book as a PDF"), printed by Chromium from the
+# outputs `make html` executed. Stops at once, with the install line, when a tool is
+# missing. The second `make html` writes the pages again (Sphinx only, nothing is
+# executed), now linking the PDFs from the front page and the download menus.
 PDF_APT := sudo apt-get update && sudo apt-get install -y chromium poppler-utils
 pdf:
 	@for tool in chromium pdfinfo pdftotext pdfimages; do \
@@ -52,8 +54,9 @@ pdf:
 	done
 	$(MAKE) html
 	$(BIN)/python scripts/build_pdf.py
+	$(MAKE) html
 
-# tests/test_pdf.py builds the PDF too (when it is older than the site).
+# tests/test_pdf.py builds the PDFs too (when printed from other inputs).
 test: html
 	$(BIN)/python -m pytest -n 2
 

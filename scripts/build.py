@@ -427,6 +427,7 @@ def build(workers: int) -> int:
     end_leftover_sphinx()
     book_exec.configure_environment(ROOT / "src")
     stamp = book_deps.tree_stamp(ROOT)
+    os.environ["BML_TREE_STAMP"] = stamp  # book/_ext/bml_pdf.py: PDFs current?
     if STAMP.is_file() and STAMP.read_text() == stamp and not FAILED.exists():
         if (HTML / "index.html").is_file():
             say("[book] nothing changed since the last successful build: _build/html")

@@ -1,4 +1,4 @@
-"""Build the whole book as one PDF: ``_build/pdf/basics-of-machine-learning.pdf``.
+"""Build the book as PDFs: the whole book and each page of ``_toc.yml`` on its own.
 
 ``make pdf`` runs this script after ``make html``. Route (README: "The book as a
 PDF"): Sphinx's single-page HTML builder writes every page of ``_toc.yml``, in order,
@@ -9,8 +9,12 @@ typeset every equation and prints it to PDF with the print style sheet below, a 
 page, a table of contents and PDF bookmarks. Chromium cannot put page numbers into the
 table of contents by itself, so the book is printed twice: the first print says on
 which page each entry's anchor landed (``pdfinfo -dests``), the second prints those
-numbers; a third print follows if they moved. The PDF is also copied into
-``_build/html`` where the front page links it.
+numbers; a third print follows if they moved. Then each page of ``_toc.yml`` after
+the front page is printed alone from the same loaded page (``_build/pdf/book/*.pdf``).
+Last, ``_build/pdf/stamp`` records the fingerprint of the inputs printed
+(``book_deps.tree_stamp``) and the site's stamp is dropped: the next ``make html``
+writes every page again, and ``book/_ext/bml_pdf.py`` links the PDFs from the site
+when that fingerprint is the site's own.
 """
 
 from __future__ import annotations
@@ -35,9 +39,11 @@ SINGLE = OUT / "singlehtml"
 DOCTREES = OUT / ".doctrees"
 PDF_NAME = "basics-of-machine-learning.pdf"
 PDF = OUT / PDF_NAME
-HTML = BUILD / "html"
-#: Debian's packages for the tools this script runs.
-TOOLS = {"chromium": "chromium", "pdfinfo": "poppler-utils"}
+#: The fingerprint of the inputs the PDFs were printed from (book/_ext/bml_pdf.py).
+STAMP = OUT / "stamp"
+SITE_STAMP = BUILD / ".book-exec" / "stamp"  # scripts/build.py's
+#: The tools this script runs (Debian's packages chromium and poppler-utils).
+TOOLS = ("chromium", "pdfinfo")
 APT_LINE = "sudo apt-get update && sudo apt-get install -y chromium poppler-utils"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu"]
 #: Page margins; tests/test_pdf.py checks that no text crosses the right one.
@@ -48,16 +54,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 def say(message: str) -> None:
     print(f"[pdf] {message}", flush=True)
-
-
-def missing_tools() -> list[str]:
-    """The tools of ``TOOLS`` (and Playwright for Python) that are not installed."""
-    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing.append("playwright (Python; `make venv` installs it)")
-    return missing
 
 
 def check_cache_is_fresh() -> None:
@@ -164,6 +160,7 @@ span[id^="document-"] + section > section > h3 { font-size: 1.45rem; }
 figcaption, figcaption * { color: #333 !important; opacity: 1 !important; }
 dt { break-after: avoid; }
 .bml-pdf-note { font-style: italic; font-size: 0.92em; }
+.bml-pdf-hidden { display: none !important; }
 """
 
 # Title page, table of contents, still animations, open solutions.
@@ -257,7 +254,49 @@ PREPARE_JS = """
     '">' + info.baseurl + '</a></p><p>' + info.licence + '</p>';
   article.prepend(toc);
   article.prepend(title);
-  return entries;
+  return {entries, docs: pages.map(p => p.doc)};
+}
+"""
+
+# One page of _toc.yml alone, for its own PDF: the rest hidden, links to the other
+# pages pointed at the site, a line saying where it comes from and its licence.
+CHAPTER_JS = """
+(info) => {
+  document.querySelectorAll('.bml-pdf-hidden')
+    .forEach(e => e.classList.remove('bml-pdf-hidden'));
+  document.querySelectorAll('.bml-pdf-from').forEach(e => e.remove());
+  const section = document.getElementById('document-' + info.doc).nextElementSibling;
+  for (let el = section; el !== document.body; el = el.parentElement) {
+    for (const sib of el.parentElement.children) {
+      if (sib !== el) sib.classList.add('bml-pdf-hidden');
+    }
+  }
+  const pageOf = el => {
+    for (; el; el = el.parentElement) {
+      const span = el.previousElementSibling;
+      if (span && span.id.startsWith('document-')) return span.id.slice(9);
+    }
+    return info.root;
+  };
+  document.querySelectorAll('a[href^="#"], a[data-bml-href]').forEach(a => {
+    const href = a.dataset.bmlHref ??= a.getAttribute('href');
+    const id = decodeURIComponent(href.slice(1));
+    if (!id || section.querySelector('[id="' + CSS.escape(id) + '"]')) {
+      a.setAttribute('href', href);
+    } else if (id.startsWith('document-')) {
+      a.setAttribute('href', info.baseurl + id.slice(9) + '.html');
+    } else {
+      const doc = pageOf(document.getElementById(id));
+      a.setAttribute('href', info.baseurl + doc + '.html' + href);
+    }
+  });
+  const url = info.baseurl + info.doc + '.html';
+  const note = document.createElement('p');
+  note.className = 'bml-pdf-note bml-pdf-from';
+  note.innerHTML = 'From <a href="' + info.baseurl + '">' + info.title + '</a>, ' +
+    'revision ' + info.revision + ' of ' + info.date + '; online at <a href="' +
+    url + '">' + url + '</a>. ' + info.licence;
+  section.querySelector(':scope > h2').after(note);
 }
 """
 
@@ -314,10 +353,12 @@ def book_info() -> dict:
     }
 
 
-def print_pdf(index: Path, target: Path) -> tuple[int, int]:
-    """Print the single page to ``target``; returns its pages and contents entries."""
+def print_pdfs(index: Path) -> tuple[int, int]:
+    """Print the single page to ``PDF``, then each page of the book after the first to
+    ``OUT/<docname>.pdf``; returns the book's pages and contents entries."""
     from playwright.sync_api import sync_playwright
 
+    started = time.perf_counter()
     handler = functools.partial(_Quiet, directory=str(index.parent))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
@@ -347,14 +388,16 @@ def print_pdf(index: Path, target: Path) -> tuple[int, int]:
             )
             page.evaluate("() => MathJax.startup.promise")
             page.add_style_tag(content=PRINT_CSS)
-            entries = page.evaluate(PREPARE_JS, book_info())
+            info = book_info()
+            prepared = page.evaluate(PREPARE_JS, info)
+            entries = prepared["entries"]
             untypeset = page.evaluate(
                 "() => [...document.querySelectorAll('.math')]"
                 ".filter(m => !m.querySelector('mjx-container')).length"
             )
             if untypeset:
                 raise SystemExit(f"[pdf] {untypeset} equations were not typeset")
-            draft = target.with_name("draft.pdf")  # kept when a check fails
+            draft = PDF.with_name("draft.pdf")  # kept when a check fails
             pages: dict[str, int] = {}
             for _ in range(3):
                 page.evaluate(FILL_JS, pages)
@@ -369,13 +412,23 @@ def print_pdf(index: Path, target: Path) -> tuple[int, int]:
                 pages = landed
             else:
                 raise SystemExit("[pdf] the contents' page numbers do not settle")
-            shutil.move(draft, target)
+            shutil.move(draft, PDF)
+            say(f"the book printed in {time.perf_counter() - started:.1f} s")
+            started = time.perf_counter()
+            for doc in prepared["docs"][1:]:
+                page.evaluate(CHAPTER_JS, {**info, "doc": doc})
+                (OUT / doc).parent.mkdir(parents=True, exist_ok=True)
+                page.pdf(path=str(OUT / f"{doc}.pdf"), **options)
+            say(
+                f"{len(prepared['docs']) - 1} pages of the book printed alone "
+                f"in {time.perf_counter() - started:.1f} s"
+            )
             browser.close()
     finally:
         httpd.shutdown()
         httpd.server_close()
     info = subprocess.run(
-        ["pdfinfo", str(target)], capture_output=True, text=True, check=True
+        ["pdfinfo", str(PDF)], capture_output=True, text=True, check=True
     ).stdout
     count = int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
     return count, len(entries)
@@ -383,7 +436,7 @@ def print_pdf(index: Path, target: Path) -> tuple[int, int]:
 
 def main() -> int:
     started = time.perf_counter()
-    missing = missing_tools()
+    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     if missing:
         print(
             f"make pdf needs {', '.join(missing)}. Install them with:\n  {APT_LINE}",
@@ -392,13 +445,15 @@ def main() -> int:
         return 2
     os.chdir(ROOT)
     check_cache_is_fresh()
+    import book_deps
+
+    stamp = book_deps.tree_stamp(ROOT)  # the inputs printed, as scripts/build.py
     OUT.mkdir(parents=True, exist_ok=True)
+    STAMP.unlink(missing_ok=True)  # until every PDF is printed
     index = build_single_page()
-    printing = time.perf_counter()
-    pages, entries = print_pdf(index, PDF)
-    say(f"printed in {time.perf_counter() - printing:.1f} s")
-    if HTML.is_dir():
-        shutil.copy2(PDF, HTML / PDF_NAME)
+    pages, entries = print_pdfs(index)
+    STAMP.write_text(stamp)
+    SITE_STAMP.unlink(missing_ok=True)  # the site's pages do not link these PDFs yet
     size = PDF.stat().st_size
     say(
         f"{PDF.relative_to(ROOT)}: {pages} pages, {entries} contents entries, "

@@ -1,9 +1,11 @@
-"""The book as one PDF (``make pdf``, ``scripts/build_pdf.py``), and its licences.
+"""The book as PDFs (``make pdf``, ``scripts/build_pdf.py``), and its licences.
 
-The PDF is built here when it is missing or older than the site in ``_build/html``
-(``make test`` builds the site first) or than the script, from the outputs the site's
-build executed. It is read with Debian's poppler-utils (``pdftotext``, ``pdfinfo``,
-``pdfimages``) and compared with the HTML of ``_build/html``. Without Chromium or
+The PDFs (the whole book, and each page of ``_toc.yml`` after the front page) are
+built here unless ``_build/pdf/stamp`` says they were printed from the current inputs
+(the fingerprint ``scripts/build.py`` compares), from the outputs the site's build
+executed (``make test`` builds the site first). They are read with Debian's
+poppler-utils (``pdftotext``, ``pdfinfo``, ``pdfimages``) and compared with the HTML
+of ``_build/html``, which links them only when they are current. Without Chromium or
 poppler-utils these tests are skipped with the install line, except under CI
 (``CI=true``), where that is a failure.
 """
@@ -28,6 +30,7 @@ HTML = REPO / "_build" / "html"
 SCRIPT = REPO / "scripts" / "build_pdf.py"
 sys.path.insert(0, str(SCRIPT.parent))
 
+import book_deps  # noqa: E402
 import build_pdf  # noqa: E402
 
 TOOLS = ("chromium", "pdfinfo", "pdftotext", "pdfimages")
@@ -37,6 +40,8 @@ ROOT_DOC = str(Path(TOC["root"]).with_suffix(""))
 #: The pages of the book in the order of _toc.yml, the front page first.
 DOCS = [ROOT_DOC] + [str(Path(c["file"]).with_suffix("")) for c in TOC["chapters"]]
 PT_PER_MM = 72 / 25.4
+#: Download weights (MB): the whole book, and the largest page printed alone.
+BUDGET_MB = {"book": 8.0, "page": 2.0}
 
 
 def _run(*args: str) -> str:
@@ -45,7 +50,7 @@ def _run(*args: str) -> str:
 
 @pytest.fixture(scope="module")
 def pdf() -> Path:
-    """The PDF, built now unless it is newer than the site and the script."""
+    """The whole book's PDF, all PDFs built now unless printed from these inputs."""
     missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     if missing:
         message = f"the PDF needs {', '.join(missing)}: {build_pdf.APT_LINE}"
@@ -58,20 +63,26 @@ def pdf() -> Path:
     # pytest-xdist may run these tests in two workers: one builds, the other waits.
     with open(build_pdf.OUT / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        # The site's build writes its stamp after every build that ran Sphinx.
-        stamp = REPO / "_build" / ".book-exec" / "stamp"
-        inputs = [stamp if stamp.is_file() else HTML / "index.html", SCRIPT]
-        newest = max(path.stat().st_mtime for path in inputs)
-        if not build_pdf.PDF.is_file() or build_pdf.PDF.stat().st_mtime < newest:
+        stamp = build_pdf.STAMP
+        if not stamp.is_file() or stamp.read_text() != book_deps.tree_stamp(REPO):
             subprocess.run([sys.executable, str(SCRIPT)], cwd=REPO, check=True)
     return build_pdf.PDF
 
 
-@pytest.fixture(scope="module")
-def pages(pdf) -> list[str]:
+def _page_texts(pdf: Path) -> list[str]:
     """The text of each page, whitespace collapsed."""
     text = _run("pdftotext", "-enc", "UTF-8", str(pdf), "-")
     return [" ".join(page.split()) for page in text.split("\f")[:-1]]
+
+
+@pytest.fixture(scope="module")
+def pages(pdf) -> list[str]:
+    return _page_texts(pdf)
+
+
+def _page_count(pdf: Path) -> int:
+    info = _run("pdfinfo", str(pdf))
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
 
 
 @functools.lru_cache
@@ -108,8 +119,7 @@ def chapter_pages(pages: list[str]) -> dict[str, int]:
 
 
 def test_page_count_is_plausible(pdf):
-    info = _run("pdfinfo", str(pdf))
-    count = int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
+    count = _page_count(pdf)
     words = sum(
         len(_soup(doc).select_one("article").get_text().split()) for doc in DOCS
     )
@@ -175,8 +185,12 @@ def _pdf_string(raw: bytes) -> str:
     return data.decode("latin-1")
 
 
+def _bookmarks(pdf: Path) -> list[str]:
+    return [_pdf_string(m.group(1)) for m in OUTLINE_ITEM.finditer(pdf.read_bytes())]
+
+
 def test_bookmarks_name_every_chapter_once(pdf):
-    titles = [_pdf_string(m.group(1)) for m in OUTLINE_ITEM.finditer(pdf.read_bytes())]
+    titles = _bookmarks(pdf)
     assert len(titles) >= len(DOCS), f"{len(titles)} bookmarks"
     for doc in DOCS[1:]:
         assert _title(doc) in titles, f"no bookmark for {doc}"
@@ -201,9 +215,13 @@ def test_cross_references_are_links_inside_the_pdf(pdf):
     assert b"127.0.0.1" not in pdf.read_bytes()
 
 
-def test_no_text_runs_past_the_margins(pdf):
-    """Code lines (and any other text) stay inside the page box: the print style
-    lets a too-long line overflow visibly instead of clipping it."""
+@pytest.mark.parametrize("doc", [None, *DOCS[1:]])
+def test_no_text_runs_past_the_margins(pdf, doc):
+    """Code lines (and any other text) stay inside the page box, in the book and in
+    each page's own PDF: the print style lets a too-long line overflow visibly
+    instead of clipping it."""
+    if doc is not None:
+        pdf = build_pdf.OUT / f"{doc}.pdf"
     layout = _run("pdftotext", "-bbox", str(pdf), "-")
     left = build_pdf.MARGIN_MM["left"] * PT_PER_MM - 0.5
     outside = []
@@ -236,6 +254,84 @@ def test_licences_citation_and_footer():
         footer = _soup(doc).select_one("footer .extra_footer")
         assert footer is not None, f"{doc}: no licence in the footer"
         assert "CC BY 4.0" in footer.get_text() and "MIT" in footer.get_text()
-    front = _soup(ROOT_DOC)
-    assert front.select_one(f'a[href="{build_pdf.PDF_NAME}"]'), "no PDF link"
-    assert "How to cite" in front.get_text()
+    assert "How to cite" in _soup(ROOT_DOC).get_text()
+
+
+def _check_page_pdf(path: Path, doc: str) -> None:
+    """``path`` opens and holds the page ``doc`` of the book and no other page."""
+    assert _page_count(path) >= 1, f"{path} has no page"
+    texts = _page_texts(path)
+    assert texts[0].startswith(_title(doc)), f"{path} opens with {texts[0][:80]!r}"
+    marks = _bookmarks(path)
+    assert _title(doc) in marks, f"{path}: bookmarks {marks}"
+    others = [_title(d) for d in DOCS[1:] if d != doc and _title(d) != _title(doc)]
+    assert not set(others) & set(marks), f"{path} bookmarks other pages: {marks}"
+    assert b"127.0.0.1" not in path.read_bytes()
+
+
+def test_each_page_printed_alone_is_that_page(pdf, pages):
+    """Each page of the book after the front page has its own PDF: it opens with
+    the page's title, holds as many pages as the page takes in the book, give or
+    take one (a line under the title says where it comes from, which may move a
+    figure kept whole to another page), and not the next page's opening; its links
+    to other pages lead to the site."""
+    starts = chapter_pages(pages)
+    bounds = [*starts.values(), len(pages)]
+    for (doc, first), end in zip(starts.items(), bounds[1:], strict=True):
+        path = build_pdf.OUT / f"{doc}.pdf"
+        _check_page_pdf(path, doc)
+        count = _page_count(path)
+        assert abs(count - (end - first)) <= 1, (
+            f"{doc}: {count} pages alone, {end - first} in the book"
+        )
+        if end < len(pages):
+            text = _squeeze(" ".join(_page_texts(path)))
+            assert _squeeze(pages[end][:120]) not in text, f"{doc} holds the next page"
+        # each page the site's page links to: a link to its address on the site
+        uris = set(re.findall(rb"/URI \((.*?)\)", path.read_bytes()))
+        pages_linked = {u.decode().split("#")[0] for u in uris}
+        for link in _soup(doc).select("article a.reference.internal[href]"):
+            href = link["href"].split("#")[0]
+            if href:
+                other = os.path.normpath(Path(doc).parent / href)
+                url = CONFIG["html"]["baseurl"] + other
+                assert url in pages_linked, f"{doc}: no link to {url} in its PDF"
+
+
+def test_pdfs_weigh_within_budget(pdf):
+    sizes = {doc: (build_pdf.OUT / f"{doc}.pdf").stat().st_size for doc in DOCS[1:]}
+    heaviest = max(sizes, key=sizes.get)
+    print(
+        f"book {pdf.stat().st_size / 1e6:.2f} MB; heaviest page {heaviest}: "
+        f"{sizes[heaviest] / 1e6:.2f} MB"
+    )
+    assert pdf.stat().st_size <= BUDGET_MB["book"] * 1e6
+    assert sizes[heaviest] <= BUDGET_MB["page"] * 1e6, heaviest
+
+
+def test_the_site_links_the_pdfs_only_when_they_are_current(pdf):
+    """Every PDF the site links is in the site and holds its page (the front page's:
+    the whole book). The PDFs drop the site's stamp when printed, so a site with a
+    stamp was written after them: it links them on every page if it was built from
+    the inputs they were printed from, and on none otherwise."""
+    linked = {}
+    for doc in DOCS:
+        soup = _soup(doc)
+        hrefs = [a["href"] for a in soup.select("a.btn-download-pdf-button[href]")]
+        if doc == ROOT_DOC:
+            hrefs += [a["href"] for a in soup.select("article a[href$='.pdf']")]
+        linked[doc] = hrefs
+        for href in hrefs:
+            path = (HTML / doc).parent / href
+            assert path.is_file(), f"{doc} links {href}, which is not in the site"
+            if doc == ROOT_DOC:
+                assert _page_count(path) == _page_count(pdf)
+                assert set(_bookmarks(path)) == set(_bookmarks(pdf))
+            else:
+                _check_page_pdf(path, doc)
+    site_stamp = build_pdf.SITE_STAMP
+    if site_stamp.is_file():
+        current = site_stamp.read_text() == build_pdf.STAMP.read_text()
+        wanted = 2 if current else 0  # the root: the menu and the paragraph
+        counts = {doc: len(hrefs) for doc, hrefs in linked.items()}
+        assert counts == {d: wanted if d == ROOT_DOC else wanted // 2 for d in DOCS}

@@ -26,6 +26,8 @@ def test_every_download_link_resolves(visits, docname):
         response = visit.page.request.get(href)
         assert response.ok, f"{href}: HTTP {response.status}"
         assert response.body(), f"{href} is empty"
+        if href.endswith(".pdf"):  # a PDF of `make pdf` (tests/test_pdf.py)
+            assert response.body().startswith(b"%PDF-"), f"{href} is not a PDF"
 
 
 @pytest.mark.parametrize("docname", CHAPTERS)
