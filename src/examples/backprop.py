@@ -220,11 +220,12 @@ def sgd_step(
 #: Where :func:`plot_computation_graph` draws each node, in axes coordinates
 #: (x across, y up): the inputs at the top, the loss at the bottom.
 GRAPH_LAYOUT = {
-    "w1": (0.12, 0.93), "x": (0.5, 0.93), "w2": (0.88, 0.93),
-    "b1": (0.12, 0.72), "z1": (0.38, 0.72), "z2": (0.62, 0.72), "b2": (0.88, 0.72),
-    "v1": (0.12, 0.50), "h1": (0.38, 0.50), "h2": (0.62, 0.50), "v2": (0.88, 0.50),
-    "c": (0.12, 0.28), "y_hat": (0.5, 0.28), "y": (0.88, 0.28),
-    "loss": (0.5, 0.06),
+    "w1": (0.14, 0.95), "x": (0.5, 0.95), "w2": (0.86, 0.95),
+    "b1": (0.13, 0.64), "z1": (0.35, 0.79), "z2": (0.65, 0.79), "b2": (0.87, 0.64),
+    "h1": (0.35, 0.53), "h2": (0.65, 0.53),
+    "v1": (0.14, 0.36), "v2": (0.86, 0.36),
+    "c": (0.13, 0.18), "y_hat": (0.5, 0.27), "y": (0.87, 0.18),
+    "loss": (0.5, 0.05),
 }  # fmt: skip
 
 #: The graph's edges: each value and the value computed from it.
@@ -271,19 +272,23 @@ def plot_computation_graph(
     ax.set_axis_off()
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    for start, end in GRAPH_EDGES:
-        ax.annotate(
-            "", xy=GRAPH_LAYOUT[end], xytext=GRAPH_LAYOUT[start],
-            arrowprops={"arrowstyle": "-|>", "color": "0.55", "lw": 1.2,
-                        "shrinkA": 22, "shrinkB": 22},
-        )  # fmt: skip
+    boxes = {}
     for name, (value, grad) in nodes.items():
         label = _LABELS[name] if name in _LABELS else name[0] + "₁₂"[int(name[1]) - 1]
         text = f"{label} = {value:.3g}" + ("" if grad is None else f"\ng = {grad:.3g}")
-        ax.text(
+        boxes[name] = ax.text(
             *GRAPH_LAYOUT[name], text, ha="center", va="center", fontsize=10,
             zorder=3, linespacing=1.3,
             bbox={"boxstyle": "round,pad=0.3", "facecolor": "white",
                   "edgecolor": PALETTE[0] if grad is not None else "0.55"},
+        )  # fmt: skip
+    for start, end in GRAPH_EDGES:  # drawn after the boxes, clipped at their edges
+        ax.annotate(
+            "", xy=(0.5, 0.5), xycoords=boxes[end], xytext=(0.5, 0.5),
+            textcoords=boxes[start], zorder=4,
+            arrowprops={"arrowstyle": "-|>", "color": "0.45", "lw": 1.2,
+                        "patchA": boxes[start].get_bbox_patch(),
+                        "patchB": boxes[end].get_bbox_patch(),
+                        "shrinkA": 2, "shrinkB": 2},
         )  # fmt: skip
     return ax
