@@ -28,9 +28,13 @@ such differences can grow until a copy and ``train_per_sample`` end in different
 places; each copy is still a valid run from the same start, so rates over many
 seeds agree (``tests/test_ensemble.py`` checks it over 200 seeds).
 
+Mini-batches (``batch_size``), shuffling (``shuffle_seed``, the order a seeded
+``DataLoader`` draws) and Adam (``optimizer="adam"``) take the steps of the
+one-model loop :func:`examples.mini_batches.fit_in_batches` from the same start.
+
 Shown in chapter 4 (``04-parabola-network``); chapter 5 (``05-deeper-networks``);
 chapter 6 (``06-activation-functions``); chapter 7
-(``07-training-with-activations``).
+(``07-training-with-activations``); chapter 10 (``10-mini-batches``).
 """
 
 from __future__ import annotations
@@ -234,9 +238,11 @@ class _BatchOrder:
         self.generator = None
         if shuffle_seed is not None:
             self.generator = torch.Generator().manual_seed(shuffle_seed)
-        self.in_order = list(torch.arange(n).split(batch_size))
+        # in order, each batch is a slice: the data's rows as views, not copies
+        starts = range(0, n, batch_size)
+        self.in_order = [slice(i, min(i + batch_size, n)) for i in starts]
 
-    def epoch(self) -> list[torch.Tensor]:
+    def epoch(self) -> list[torch.Tensor] | list[slice]:
         """The next epoch's batches of sample indices."""
         if self.generator is None:
             return self.in_order
@@ -244,6 +250,27 @@ class _BatchOrder:
         order = torch.randperm(self.n, generator=self.generator)
         torch.randperm(self.n, generator=self.generator)  # drawn, and none used
         return list(order.split(self.batch_size))
+
+
+def sgd_step(param, grad, buf, lr, momentum):
+    """One step of ``torch.optim.SGD``, on flat tensors of parameters."""
+    if momentum:
+        buf.mul_(momentum).add_(grad)  # a running sum of past gradients
+        param.add_(buf, alpha=-lr)
+    else:
+        param.add_(grad, alpha=-lr)
+
+
+def adam_step(param, grad, avg, avg_sq, step, lr):
+    """One step of ``torch.optim.Adam`` (its default betas and eps), the
+    ``step``-th, on flat tensors of parameters."""
+    beta1, beta2 = ADAM_BETAS
+    avg.lerp_(grad, 1 - beta1)  # moving average of the gradient
+    avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)  # and of grad²
+    # both averages start at 0: dividing by 1 - beta**step undoes that
+    step_size = lr / (1 - beta1**step)
+    denom = (avg_sq.sqrt() / (1 - beta2**step) ** 0.5).add_(ADAM_EPS)
+    param.addcdiv_(avg, denom, value=-step_size)  # about lr per parameter
 
 
 def _check_seeds(seeds: Sequence[int] | np.ndarray) -> np.ndarray:
@@ -545,16 +572,17 @@ class EnsembleTrainer:
                 self._step(i)
             return
         for batch in self._order.epoch():
-            if len(batch) == 1:
-                self._step(int(batch[0]))
+            x = self._X_t[batch]
+            if len(x) == 1:
+                self._step(batch.start if isinstance(batch, slice) else int(batch[0]))
             else:
-                self._batch_step(batch)
+                self._batch_step(batch, x)
 
-    def _batch_step(self, batch: torch.Tensor) -> None:
+    def _batch_step(self, batch: torch.Tensor | slice, x: torch.Tensor) -> None:
         """One step of every copy on the mean loss of the samples in ``batch``."""
         weights, biases, grad_w, grad_b = self._layers
-        K, B = self.num_copies, len(batch)
-        inputs = [self._X_t[batch].view(1, 1, B).expand(K, 1, B)]
+        K, B = self.num_copies, len(x)
+        inputs = [x.view(1, 1, B).expand(K, 1, B)]
         zs = []
         for layer, act in enumerate(self._acts):
             zs.append(torch.baddbmm(biases[layer], weights[layer], inputs[-1]))
@@ -574,22 +602,15 @@ class EnsembleTrainer:
         self._update()
 
     def _update(self) -> None:
-        """The optimiser's step, for every parameter of every copy at once: the
-        operations torch.optim.SGD or torch.optim.Adam performs on each one."""
+        """The optimiser's step, for every parameter of every copy at once."""
         if self.optimizer == "adam":
             self._adam_steps += 1
-            beta1, beta2 = ADAM_BETAS
-            self._avg.lerp_(self._grad, 1 - beta1)
-            self._avg_sq.mul_(beta2).addcmul_(self._grad, self._grad, value=1 - beta2)
-            step_size = self.lr / (1 - beta1**self._adam_steps)
-            correction = (1 - beta2**self._adam_steps) ** 0.5
-            denom = (self._avg_sq.sqrt() / correction).add_(ADAM_EPS)
-            self._theta.addcdiv_(self._avg, denom, value=-step_size)
-        elif self.momentum:
-            self._buf.mul_(self.momentum).add_(self._grad)
-            self._theta.add_(self._buf, alpha=-self.lr)
+            adam_step(
+                self._theta, self._grad, self._avg, self._avg_sq,
+                self._adam_steps, self.lr,
+            )  # fmt: skip
         else:
-            self._theta.add_(self._grad, alpha=-self.lr)
+            sgd_step(self._theta, self._grad, self._buf, self.lr, self.momentum)
 
     def _check_divergence(self, epoch_loss: torch.Tensor, epoch: int) -> None:
         """Mark copies whose epoch loss is not finite; freeze them at their state."""

@@ -4,6 +4,8 @@ largest stable learning rate, and the settings compared over many seeds.
 
 The loop :func:`fit_in_batches` is the single-model reference of the ensemble
 trainer's mini-batch, shuffling and Adam paths (``tests/test_ensemble_batches.py``).
+
+Shown in chapter 10 (``10-mini-batches``, figure ``fig-mini-batches-settings``).
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from examples import _validate
+from examples.convergence import straight_line_loss
 from examples.ensemble import OPTIMIZERS, train_ensemble
 from examples.outcomes import FIT_BELOW, classify_runs
+from examples.plotting import PALETTE, get_axes
 from examples.training import as_tensors
 
 __all__ = [
@@ -31,32 +35,39 @@ __all__ = [
     "fit_in_batches",
     "gd_is_stable",
     "largest_stable_lr",
+    "SETTINGS",
     "linear_hessian",
+    "plot_fit_share",
     "train_in_batches",
 ]
 
 
-def data_loader(
+def data_loader(X, y, batch_size, shuffle_seed=None) -> DataLoader:
+    """The samples ``(x, y)`` in batches of ``batch_size``: shuffled
+    anew each epoch by a generator seeded ``shuffle_seed``, or in order
+    if it is None."""
+    X_t, y_t = _check_loader_args(X, y, batch_size, shuffle_seed)
+    dataset = TensorDataset(X_t, y_t)  # the pairs (x_i, y_i)
+    if shuffle_seed is None:
+        return DataLoader(dataset, batch_size=batch_size)
+    generator = torch.Generator().manual_seed(shuffle_seed)
+    return DataLoader(
+        dataset, batch_size=batch_size, shuffle=True, generator=generator
+    )  # fmt: skip
+
+
+def _check_loader_args(
     X: Sequence[float] | np.ndarray,
     y: Sequence[float] | np.ndarray,
     batch_size: int,
-    shuffle_seed: int | None = None,
-) -> DataLoader:
-    """The samples ``(x, y)`` in batches of ``batch_size``, shuffled anew each
-    epoch by a generator seeded ``shuffle_seed``, or in order if it is None."""
+    shuffle_seed: int | None,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """:func:`data_loader`'s arguments, checked; the data as column tensors."""
     X_t, y_t = as_tensors(X, y)
-    batch_size = _validate.positive_int("batch_size", batch_size)
-    shuffle = shuffle_seed is not None
-    generator = None
-    if shuffle:
-        seed = _validate.seed("shuffle_seed", shuffle_seed)
-        generator = torch.Generator().manual_seed(seed)
-    return DataLoader(
-        TensorDataset(X_t, y_t),
-        batch_size=batch_size,
-        shuffle=shuffle,
-        generator=generator,
-    )
+    _validate.positive_int("batch_size", batch_size)
+    if shuffle_seed is not None:
+        _validate.seed("shuffle_seed", shuffle_seed)
+    return X_t, y_t
 
 
 def make_optimizer(
@@ -69,11 +80,12 @@ def make_optimizer(
 
 
 def fit_in_batches(model, loader, optimizer, num_epochs):
-    """Train ``model`` on the batches of ``loader``; each epoch's mean loss."""
+    """Train ``model`` on the batches of ``loader``; return each epoch's
+    mean loss."""
     epoch_losses = []
     for _ in range(num_epochs):
         total, count = 0.0, 0
-        for X_batch, y_batch in loader:  # a new order every epoch if shuffled
+        for X_batch, y_batch in loader:  # a new order if shuffled
             optimizer.zero_grad()
             y_hat = model(X_batch)
             loss = ((y_hat - y_batch) ** 2).mean()  # the batch's mean loss
@@ -132,8 +144,9 @@ def linear_hessian(X: Sequence[float] | np.ndarray) -> np.ndarray:
 def gd_is_stable(
     X: np.ndarray, y: np.ndarray, lr: float, num_epochs: int = 1000
 ) -> bool:
-    """Whether full-batch gradient descent on the linear model ``w * x + b``,
-    from ``w = b = 0``, ends with a smaller loss than it started with."""
+    """Whether full-batch gradient descent on the linear model ``w * x + b``
+    (``mlp((1, 1), seed=0)``) ends ``num_epochs`` epochs with a smaller loss
+    than its first epoch's."""
     history = train_ensemble(
         X, y, sizes=(1, 1), activations=[], seeds=[0], lr=lr,
         num_epochs=num_epochs, batch_size=len(X),
@@ -191,6 +204,17 @@ class Setting:
     momentum: float = 0.0
 
 
+#: The settings chapter 10 compares on the parabola, 1-2-1 sigmoid network.
+SETTINGS = (
+    Setting("per sample, in order", lr=0.001, momentum=0.1),
+    Setting("per sample, shuffled", lr=0.001, momentum=0.1, shuffle_seed=0),
+    Setting("batches of 4, m 0.9", 0.003, 4, shuffle_seed=0, momentum=0.9),
+    Setting("full batch, plain", lr=0.01, batch_size=11),
+    Setting("full batch, m 0.9", lr=0.01, batch_size=11, momentum=0.9),
+    Setting("full batch, Adam", lr=0.3, batch_size=11, optimizer="adam"),
+)
+
+
 @dataclass
 class SettingResult:
     """What one setting did over many seeds."""
@@ -200,6 +224,12 @@ class SettingResult:
     epochs_to_fit: np.ndarray  # each seed's first fitting epoch, -1 if none
     seconds: float  # the time the ensemble took to train
     num_epochs: int
+    line_loss: float  # the best straight line's loss, the outcomes' reference
+
+    @property
+    def fit_threshold(self) -> float:
+        """The loss below which a run fits: ``FIT_BELOW * line_loss``."""
+        return FIT_BELOW * self.line_loss
 
     @property
     def fits(self) -> int:
@@ -214,9 +244,11 @@ class SettingResult:
 
 
 def compare_settings(
-    X, y, settings: Sequence[Setting], seeds, num_epochs: int, line_loss: float
+    X, y, settings: Sequence[Setting], seeds, num_epochs: int
 ) -> list[SettingResult]:
-    """Train the 1-2-1 sigmoid network from every seed with each setting."""
+    """Train the 1-2-1 sigmoid network from every seed with each setting; the
+    outcomes are against the best straight line through ``(X, y)``."""
+    line_loss = straight_line_loss(X, y)
     results = []
     for s in settings:
         start = time.perf_counter()
@@ -229,5 +261,23 @@ def compare_settings(
         seconds = time.perf_counter() - start
         labels = classify_runs(runs.final_loss, line_loss)
         first = epochs_to_fit(runs.loss, line_loss)
-        results.append(SettingResult(s, labels, first, seconds, num_epochs))
+        result = SettingResult(s, labels, first, seconds, num_epochs, line_loss)
+        results.append(result)
     return results
+
+
+def plot_fit_share(results: Sequence[SettingResult], ax=None):
+    """For each setting, the share of seeds whose loss has reached the fit
+    threshold by each epoch (log scale of epochs)."""
+    ax = get_axes(ax)
+    for colour, result in zip(PALETTE, results, strict=False):
+        first = result.epochs_to_fit
+        epochs = np.arange(1, result.num_epochs + 1)
+        reached = (first[None, :] > 0) & (first[None, :] <= epochs[:, None])
+        ax.plot(epochs, reached.mean(axis=1), color=colour, label=result.setting.name)
+    ax.set_xscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("share of seeds fitted")
+    ax.set_ylim(0, 1)
+    ax.legend(fontsize="small")
+    return ax

@@ -9,7 +9,7 @@ dataclass, ``inf``) would come back as a string. :func:`glue_values` and
 
 Shown in chapter 1 (``01-learning-by-nudging``); chapter 4
 (``04-parabola-network``); chapter 6 (``06-activation-functions``); chapter 7
-(``07-training-with-activations``).
+(``07-training-with-activations``); chapter 10 (``10-mini-batches``).
 """
 
 from __future__ import annotations
