@@ -65,6 +65,11 @@ def _check_loader_args(
     """:func:`data_loader`'s arguments, checked; the data as column tensors."""
     X_t, y_t = as_tensors(X, y)
     _validate.positive_int("batch_size", batch_size)
+    if batch_size > len(X_t):
+        raise ValueError(
+            f"batch_size must be at most the number of samples ({len(X_t)}), "
+            f"got {batch_size}"
+        )
     if shuffle_seed is not None:
         _validate.seed("shuffle_seed", shuffle_seed)
     return X_t, y_t
@@ -131,8 +136,7 @@ def linear_hessian(X: Sequence[float] | np.ndarray) -> np.ndarray:
     The loss is quadratic in ``(w, b)``, so its Hessian is the same everywhere
     and does not depend on ``y``: ``2 * [[mean x^2, mean x], [mean x, 1]]``.
     """
-    X_t, _ = as_tensors(X, np.zeros(len(np.asarray(X))))
-    x = X_t.double().view(-1)
+    x = torch.from_numpy(_validate.finite_vector("X", X))
 
     def loss(params: torch.Tensor) -> torch.Tensor:
         return ((params[0] * x + params[1]) ** 2).mean()
