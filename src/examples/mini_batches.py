@@ -281,7 +281,7 @@ def plot_fit_share(results: Sequence[SettingResult], ax=None):
         ax.plot(epochs, reached.mean(axis=1), color=colour, label=result.setting.name)
     ax.set_xscale("log")
     ax.set_xlabel("epoch")
-    ax.set_ylabel("share of seeds fitted")
+    ax.set_ylabel("share that reached a fit")
     ax.set_ylim(0, 1)
     ax.legend(fontsize="small")
     return ax
