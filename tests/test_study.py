@@ -187,6 +187,13 @@ BAD = {
     "zero epochs": ["parabola", "--epochs", "0"],
     "negative lr": ["parabola", "--lr", "-0.1"],
     "negative momentum": ["parabola", "--momentum", "-0.5"],
+    "momentum with adam": ["parabola", "--optimizer", "adam", "--momentum", "0.9"],
+    "unknown optimizer": ["parabola", "--optimizer", "rmsprop"],
+    "zero batch size": ["parabola", "--batch-size", "0"],
+    "batch larger than the data": ["parabola", "--batch-size", "12"],
+    "non-integer batch size": ["parabola", "--batch-size", "2.5"],
+    "negative shuffle seed": ["parabola", "--shuffle-seed", "-1"],
+    "non-integer shuffle seed": ["parabola", "--shuffle-seed", "x"],
     "zero width": ["parabola", "--hidden", "2", "0"],
     "unknown activation": ["parabola", "--activation", "softsign"],
     "activations for the wrong number of layers": [
@@ -283,7 +290,8 @@ def test_help_documents_every_option(capsys):
     help_text = capsys.readouterr().out
     for option in ["--activation", "--hidden", "--seeds", "--first-seed", "--epochs",
                    "--lr", "--momentum", "--data-seed", "--threshold", "--out",
-                   "--figure", "--quiet", "parabola", "noisy", "line"]:  # fmt: skip
+                   "--figure", "--quiet", "parabola", "noisy", "line",
+                   "--optimizer", "--batch-size", "--shuffle-seed"]:  # fmt: skip
         assert option in help_text
     # the activation names come from examples.models.ACTIVATIONS
     names = ", ".join(sorted(ACTIVATIONS))
@@ -351,3 +359,30 @@ def test_a_write_error_after_training_is_one_line(tmp_path, monkeypatch, capsys)
         f"{os.strerror(errno.ENOSPC)}\n"
     )
     assert list(tmp_path.iterdir()) == []  # no CSV, no partial file
+
+
+@pytest.mark.parametrize(
+    ("options", "settings"),
+    [
+        (["--optimizer", "adam", "--lr", "0.1", "--batch-size", "11"],
+         dict(optimizer="adam", lr=0.1, batch_size=11, momentum=0.0)),
+        (["--batch-size", "4", "--shuffle-seed", "3", "--momentum", "0.9",
+          "--lr", "0.003"],
+         dict(batch_size=4, shuffle_seed=3, momentum=0.9, lr=0.003)),
+    ],
+)  # fmt: skip
+def test_mini_batches_shuffling_and_adam_reach_the_trainer(
+    tmp_path, capsys, options, settings
+):
+    out = tmp_path / "runs.csv"
+    args = ["parabola", "--seeds", "12", "--epochs", "40", "--quiet", "--out"]
+    assert main([*args, str(out), *options]) == 0
+    X, y = parabola()
+    history = train_ensemble(
+        X, y, sizes=(1, 2, 1), activations="sigmoid", seeds=range(12),
+        num_epochs=40, **settings,
+    )  # fmt: skip
+    assert_rows_match(read_csv(out), history, X, y, threshold=0.1)
+    first_line = capsys.readouterr().out.splitlines()[0]
+    assert f"batch size {settings['batch_size']}" in first_line
+    assert ("adam" in first_line) == (settings.get("optimizer") == "adam")

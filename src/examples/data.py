@@ -8,7 +8,8 @@ chapter 3 (``03-linear-regression``); chapter 4 (``04-parabola-network``); chapt
 (``05-deeper-networks``, figure ``fig-deep-loss``); chapter 6
 (``06-activation-functions``); chapter 7 (``07-training-with-activations``, figures
 ``fig-compare-curves``, ``fig-compare-final``);
-chapter 9 (``09-backpropagation``).
+chapter 9 (``09-backpropagation``);
+chapter 10 (``10-mini-batches``).
 """
 
 from __future__ import annotations

@@ -28,9 +28,13 @@ such differences can grow until a copy and ``train_per_sample`` end in different
 places; each copy is still a valid run from the same start, so rates over many
 seeds agree (``tests/test_ensemble.py`` checks it over 200 seeds).
 
+Mini-batches (``batch_size``), shuffling (``shuffle_seed``, the order a seeded
+``DataLoader`` draws) and Adam (``optimizer="adam"``) take the steps of the
+one-model loop :func:`examples.mini_batches.fit_in_batches` from the same start.
+
 Shown in chapter 4 (``04-parabola-network``); chapter 5 (``05-deeper-networks``);
 chapter 6 (``06-activation-functions``); chapter 7
-(``07-training-with-activations``).
+(``07-training-with-activations``); chapter 10 (``10-mini-batches``).
 """
 
 from __future__ import annotations
@@ -190,6 +194,86 @@ MAX_COPIES = 10**6
 MAX_BYTES = 8 * 2**30
 
 
+#: The optimisers the ensemble can use, as ``torch.optim`` names them in lower case.
+OPTIMIZERS = ("sgd", "adam")
+
+#: Adam's settings: PyTorch's defaults (betas and eps of ``torch.optim.Adam``).
+ADAM_BETAS = (0.9, 0.999)
+ADAM_EPS = 1e-8
+
+
+def _check_batching(
+    optimizer: str, momentum: float, batch_size: int, shuffle_seed: int | None, n: int
+) -> tuple[str, int, int | None]:
+    """The optimiser's name, the batch size and the shuffle seed, checked."""
+    if not isinstance(optimizer, str) or optimizer not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")
+    if optimizer == "adam" and momentum:
+        raise ValueError(
+            "momentum must be 0 with optimizer='adam' (Adam keeps its own moving "
+            f"average of the gradient), got {momentum}"
+        )
+    batch_size = _validate.positive_int("batch_size", batch_size)
+    if batch_size > n:
+        raise ValueError(
+            f"batch_size must be at most the number of samples ({n}), got {batch_size}"
+        )
+    if shuffle_seed is not None:
+        shuffle_seed = _validate.seed("shuffle_seed", shuffle_seed)
+    return optimizer, batch_size, shuffle_seed
+
+
+class _BatchOrder:
+    """The indices of each epoch's batches, as the DataLoader a reader writes
+    draws them: ``DataLoader(dataset, batch_size, shuffle=True, generator=g)``
+    with ``g = torch.Generator().manual_seed(shuffle_seed)``, or in order without
+    a seed. Each epoch, that DataLoader draws one number from ``g`` (a seed for
+    worker processes), then ``torch.randperm(n, generator=g)`` twice (its
+    RandomSampler takes ``n % n`` = 0 samples of the second); this draws the
+    same, without the DataLoader's per-batch overhead (tests/test_ensemble.py
+    compares the two).
+    """
+
+    def __init__(self, n: int, batch_size: int, shuffle_seed: int | None) -> None:
+        self.n, self.batch_size = n, batch_size
+        self.generator = None
+        if shuffle_seed is not None:
+            self.generator = torch.Generator().manual_seed(shuffle_seed)
+        # in order, each batch is a slice: the data's rows as views, not copies
+        starts = range(0, n, batch_size)
+        self.in_order = [slice(i, min(i + batch_size, n)) for i in starts]
+
+    def epoch(self) -> list[torch.Tensor] | list[slice]:
+        """The next epoch's batches of sample indices."""
+        if self.generator is None:
+            return self.in_order
+        torch.empty((), dtype=torch.int64).random_(generator=self.generator)
+        order = torch.randperm(self.n, generator=self.generator)
+        torch.randperm(self.n, generator=self.generator)  # drawn, and none used
+        return list(order.split(self.batch_size))
+
+
+def sgd_step(param, grad, buf, lr, momentum):
+    """One step of ``torch.optim.SGD``, on flat tensors of parameters."""
+    if momentum:
+        buf.mul_(momentum).add_(grad)  # a running sum of past gradients
+        param.add_(buf, alpha=-lr)
+    else:
+        param.add_(grad, alpha=-lr)
+
+
+def adam_step(param, grad, avg, avg_sq, step, lr):
+    """One step of ``torch.optim.Adam`` (its default betas and eps), the
+    ``step``-th, on flat tensors of parameters."""
+    beta1, beta2 = ADAM_BETAS
+    avg.lerp_(grad, 1 - beta1)  # moving average of the gradient
+    avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)  # and of grad²
+    # both averages start at 0: dividing by 1 - beta**step undoes that
+    step_size = lr / (1 - beta1**step)
+    denom = (avg_sq.sqrt() / (1 - beta2**step) ** 0.5).add_(ADAM_EPS)
+    param.addcdiv_(avg, denom, value=-step_size)  # about lr per parameter
+
+
 def _check_seeds(seeds: Sequence[int] | np.ndarray) -> np.ndarray:
     if isinstance(seeds, (str, bytes)) or seeds is None:
         raise ValueError(f"seeds must be a sequence of integers, got {seeds!r}")
@@ -343,12 +427,18 @@ class EnsembleTrainer:
         seeds: Sequence[int] | np.ndarray,
         lr: float,
         momentum: float = 0.0,
+        batch_size: int = 1,
+        shuffle_seed: int | None = None,
+        optimizer: str = "sgd",
     ) -> None:
         self.seeds = _check_seeds(seeds)
         num_copies = len(self.seeds)
         X_arr, y_arr = _check_targets(X, y, num_copies)
         self.lr = _validate.positive_number("lr", lr)
         self.momentum = _validate.non_negative_number("momentum", momentum)
+        self.optimizer, self.batch_size, self.shuffle_seed = _check_batching(
+            optimizer, self.momentum, batch_size, shuffle_seed, len(X_arr)
+        )
         if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
             raise ValueError(f"sizes must be a sequence of widths, got {sizes!r}")
         _check_mlp(sizes, activations, 0)  # the model's own checks of both
@@ -410,6 +500,15 @@ class EnsembleTrainer:
         self.diverged_at = np.full(K, -1, dtype=np.int64)
         self._frozen: dict[int, list[torch.Tensor]] = {}  # k -> its final parameters
         self.epochs_done = 0
+        # Mini-batches: the data as tensors, and the order the batches come in,
+        # drawn as a DataLoader with a generator seeded shuffle_seed draws it.
+        self._X_t = torch.tensor(X_arr, dtype=torch.float32)
+        self._Y_t = y_t.T.contiguous()  # (K, n)
+        self._order = _BatchOrder(self._n, self.batch_size, self.shuffle_seed)
+        # Adam's two moving averages (per parameter, flat) and its step count
+        self._avg = torch.zeros_like(self._theta)
+        self._avg_sq = torch.zeros_like(self._theta)
+        self._adam_steps = 0
 
     @property
     def num_copies(self) -> int:
@@ -431,8 +530,7 @@ class EnsembleTrainer:
         with _one_thread():
             for epoch in range(num_epochs):
                 self._epoch_loss.zero_()
-                for i in range(self._n):
-                    self._step(i)
+                self._epoch()
                 losses[epoch] = self._epoch_loss.view(-1)
                 self._check_divergence(losses[epoch], self.epochs_done + epoch)
         self._losses.append(losses)
@@ -466,12 +564,54 @@ class EnsembleTrainer:
                 torch.mul(delta, self._a_t[layer - 1], out=grad_w[layer])
             else:
                 torch.mul(delta, self._x[i], out=grad_w[0])
-        # the optimiser's step, for every parameter of every copy at once
-        if self.momentum:
-            self._buf.mul_(self.momentum).add_(self._grad)
-            self._theta.add_(self._buf, alpha=-self.lr)
+        self._update()
+
+    def _epoch(self) -> None:
+        """One epoch: every sample once, in order or shuffled, in mini-batches."""
+        if self.batch_size == 1 and self.shuffle_seed is None:
+            for i in range(self._n):
+                self._step(i)
+            return
+        for batch in self._order.epoch():
+            x = self._X_t[batch]
+            if len(x) == 1:
+                self._step(batch.start if isinstance(batch, slice) else int(batch[0]))
+            else:
+                self._batch_step(batch, x)
+
+    def _batch_step(self, batch: torch.Tensor | slice, x: torch.Tensor) -> None:
+        """One step of every copy on the mean loss of the samples in ``batch``."""
+        weights, biases, grad_w, grad_b = self._layers
+        K, B = self.num_copies, len(x)
+        inputs = [x.view(1, 1, B).expand(K, 1, B)]
+        zs = []
+        for layer, act in enumerate(self._acts):
+            zs.append(torch.baddbmm(biases[layer], weights[layer], inputs[-1]))
+            inputs.append(act.forward(zs[-1], torch.empty_like(zs[-1])))
+        y_hat = torch.baddbmm(biases[-1], weights[-1], inputs[-1])
+        diff = y_hat - self._Y_t[:, batch].view(K, 1, B)
+        self._epoch_loss.add_(torch.sum(diff * diff, 2, keepdim=True))
+        delta = diff * (2.0 / B)  # d mean((y_hat - y)^2) / d y_hat
+        for layer in range(len(self._acts), -1, -1):
+            torch.sum(delta, 2, keepdim=True, out=grad_b[layer])
+            torch.bmm(delta, inputs[layer].transpose(1, 2), out=grad_w[layer])
+            if layer:
+                grad_a = torch.bmm(self._weights_t[layer], delta)
+                delta = self._acts[layer - 1].backward(
+                    grad_a, zs[layer - 1], inputs[layer], torch.empty_like(grad_a)
+                )
+        self._update()
+
+    def _update(self) -> None:
+        """The optimiser's step, for every parameter of every copy at once."""
+        if self.optimizer == "adam":
+            self._adam_steps += 1
+            adam_step(
+                self._theta, self._grad, self._avg, self._avg_sq,
+                self._adam_steps, self.lr,
+            )  # fmt: skip
         else:
-            self._theta.add_(self._grad, alpha=-self.lr)
+            sgd_step(self._theta, self._grad, self._buf, self.lr, self.momentum)
 
     def _check_divergence(self, epoch_loss: torch.Tensor, epoch: int) -> None:
         """Mark copies whose epoch loss is not finite; freeze them at their state."""
@@ -486,6 +626,9 @@ class EnsembleTrainer:
         # and, copies being independent, cannot reach the others anyway.
         for views in (self._params, self._grads, self._bufs):
             for view in views:
+                view[bad] = 0.0
+        for flat in (self._avg, self._avg_sq):
+            for view in _views(flat, [p.shape for p in self._params]):
                 view[bad] = 0.0
 
     @functools.cached_property
@@ -529,6 +672,9 @@ def train_ensemble(
     lr: float,
     num_epochs: int,
     momentum: float = 0.0,
+    batch_size: int = 1,
+    shuffle_seed: int | None = None,
+    optimizer: str = "sgd",
 ) -> EnsembleHistory:
     """Train one copy of ``mlp(sizes, activations, seed=s)`` per seed ``s``.
 
@@ -536,10 +682,20 @@ def train_ensemble(
     same start, but all copies share each step's tensor operations, so a
     thousand seeds cost about what one does. A copy whose loss stops being
     finite does not raise: its epoch is in ``diverged_at``.
+
+    ``batch_size`` samples per step (the gradient of their mean loss; the last
+    batch of an epoch may be smaller), taken in order or, with a
+    ``shuffle_seed``, in the order ``DataLoader(..., shuffle=True,
+    generator=torch.Generator().manual_seed(shuffle_seed))`` gives, the same
+    for every copy. ``optimizer`` is ``"sgd"`` (with ``momentum``) or
+    ``"adam"`` (``torch.optim.Adam``'s defaults but ``lr``).
     """
     _validate.iteration_count("num_epochs", num_epochs)
     settings = {"sizes": sizes, "activations": activations, "seeds": seeds}
-    trainer = EnsembleTrainer(X, y, **settings, lr=lr, momentum=momentum)
+    settings |= {"batch_size": batch_size, "shuffle_seed": shuffle_seed}
+    trainer = EnsembleTrainer(
+        X, y, **settings, lr=lr, momentum=momentum, optimizer=optimizer
+    )
     trainer.train(num_epochs)
     return trainer.history()
 

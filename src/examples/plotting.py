@@ -19,7 +19,8 @@ chapter 4 (``04-parabola-network``, figures ``fig-overfitting``,
 figures ``fig-deep-loss``, ``fig-noisy-target``); chapter 6
 (``06-activation-functions``); chapter 7 (``07-training-with-activations``); chapter
 8 (``08-classification``);
-chapter 9 (``09-backpropagation``).
+chapter 9 (``09-backpropagation``);
+chapter 10 (``10-mini-batches``, figure ``fig-mini-batches-shuffle``).
 """
 
 from __future__ import annotations

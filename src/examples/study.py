@@ -193,7 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Train many seeds of a small fully connected network at once "
             "(examples.ensemble.train_ensemble: per-sample SGD with momentum, "
-            "the steps of examples.training.train_per_sample for each seed) and "
+            "the steps of examples.training.train_per_sample for each seed, or "
+            "mini-batches, shuffling and Adam) and "
             "report how often training fits."
         ),
         epilog=(
@@ -250,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_epochs,
         default=2000,
         metavar="N",
-        help="training epochs, each one step per sample in order (default: 2000)",
+        help="training epochs, each one pass over the samples (default: 2000)",
     )
     parser.add_argument(
         "--lr",
@@ -261,8 +262,32 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--momentum",
         type=_non_negative_float,
-        default=0.1,
-        help="momentum of SGD, PyTorch's convention (default: 0.1)",
+        default=None,
+        help="momentum of SGD, PyTorch's convention (default: 0.1; with "
+        "--optimizer adam, 0 and no other value)",
+    )
+    parser.add_argument(
+        "--optimizer",
+        choices=["sgd", "adam"],
+        default="sgd",
+        help="torch.optim.SGD (with --momentum) or torch.optim.Adam (its "
+        "default betas and eps, with --lr) (default: sgd)",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        default=1,
+        metavar="B",
+        help="samples per step, the gradient of their mean loss; at most the "
+        "number of samples (default: 1, one step per sample)",
+    )
+    parser.add_argument(
+        "--shuffle-seed",
+        type=_seed,
+        default=None,
+        metavar="SEED",
+        help="shuffle the samples every epoch, as a DataLoader with a generator "
+        "seeded SEED does, the same order for every copy (default: in order)",
     )
     parser.add_argument(
         "--data-seed",
@@ -395,8 +420,27 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
             f"argument --activation: unknown activation {unknown[0]!r}; choose from "
             f"{', '.join(names)}"
         )
+    _check_optimizer(parser, args)
     _check_size(parser, args)
     return args
+
+
+def _check_optimizer(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Fill in --momentum's default; refuse momentum with Adam and batches larger
+    than the data set."""
+    if args.momentum is None:
+        args.momentum = 0.1 if args.optimizer == "sgd" else 0.0
+    elif args.optimizer == "adam" and args.momentum:
+        parser.error(
+            "argument --momentum: must be 0 with --optimizer adam (Adam keeps its "
+            f"own moving average of the gradient), got {args.momentum:g}"
+        )
+    n = len(target_data(args.target, 0)[0])
+    if args.batch_size > n:
+        parser.error(
+            f"argument --batch-size: at most the {n} samples of the "
+            f"{args.target} target, got {args.batch_size}"
+        )
 
 
 @contextlib.contextmanager
@@ -488,6 +532,9 @@ def _run(args: argparse.Namespace) -> int:
         seeds=seeds,
         lr=args.lr,
         momentum=args.momentum,
+        batch_size=args.batch_size,
+        shuffle_seed=args.shuffle_seed,
+        optimizer=args.optimizer,
     )
     chunk = max(1, min(50, args.epochs // 100))
     with tqdm(
@@ -506,8 +553,13 @@ def _run(args: argparse.Namespace) -> int:
     line_loss = straight_line_loss(X, y)
 
     network = "-".join(map(str, sizes)) + " " + "/".join(activations)
+    order = "in order" if args.shuffle_seed is None else "shuffled"
+    optimizer = (
+        "adam" if args.optimizer == "adam" else f"sgd, momentum {args.momentum:g}"
+    )
     print(
-        f"{args.target}: {network}, lr {args.lr:g}, momentum {args.momentum:g}, "
+        f"{args.target}: {network}, {optimizer}, lr {args.lr:g}, "
+        f"batch size {args.batch_size} {order}, "
         f"{args.epochs} epochs, seeds {seeds[0]}..{seeds[-1]}"
     )
     print(
