@@ -67,7 +67,6 @@ def test_the_settings_table_and_the_claims_about_it(chapter):
     assert g["fit_threshold"] == pytest.approx(FIT_BELOW * straight_line_loss(X, Y))
     assert g["steps_ratio"] == pytest.approx(g["order_steps"] / g["best_steps"])
     assert g["steps_ratio"] > 10
-    assert g["order_seconds"] > 0 and g["best_seconds"] > 0
 
 
 def test_the_best_settings_outcomes_on_a_few_seeds_retrained_one_by_one(chapter):
