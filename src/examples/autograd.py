@@ -142,8 +142,9 @@ def network_values(model: nn.Module) -> dict[str, list[Value]]:
 
 
 def predict_value(p: dict[str, list[Value]], x: float) -> Value:
-    """The 1-2-1 sigmoid network's prediction for one input, as a :class:`Value`."""
-    h = [(w * x + b).sigmoid() for w, b in zip(p["w"], p["b"], strict=True)]
+    """The 1-2-1 sigmoid network's prediction for one input ``x``."""
+    pairs = zip(p["w"], p["b"], strict=True)
+    h = [(w * x + b).sigmoid() for w, b in pairs]
     return p["v"][0] * h[0] + p["v"][1] * h[1] + p["c"][0]
 
 
