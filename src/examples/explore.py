@@ -905,7 +905,7 @@ def seed_explorer(
 
 #: The widths (units per hidden layer) and depths (hidden layers) of chapter 5.
 WIDTHS = (1, 2, 3, 5, 10)
-DEPTHS = (1, 2, 3)
+DEPTHS = (1, 2)
 _OUTCOME_COLOURS = {
     "fits": PALETTE[2],
     "in between": PALETTE[4],
@@ -1068,8 +1068,8 @@ def architecture_explorer(
 # ---------------------------------------------------------------------------------
 # Chapter 7: the activation function and the learning rate
 
-#: The learning rates of chapter 7's explorer, around the book's 0.001.
-ACTIVATION_LRS = (0.0003, 0.001, 0.003, 0.01)
+#: The learning rates of chapter 7's explorer, from the book's 0.001 up.
+ACTIVATION_LRS = (0.001, 0.003, 0.01)
 
 
 def activation_runs(
