@@ -105,6 +105,9 @@ class Explorer:
     #: copying it and moving its varying lines (:attr:`Panel.lines`) and titles.
     #: For grids of hundreds of settings that share the axes of one chart.
     compact: bool = False
+    #: For a compact explorer: each panel's alt text is its summary, a space and
+    #: this description of the figure, written once.
+    alt_suffix: str = ""
 
     def __post_init__(self) -> None:
         if not self.controls:
@@ -132,7 +135,9 @@ class Explorer:
         ).hexdigest()[:12]
         uid = f"bml-explore-{digest}"
         chosen = self.default
-        parts = [f'<div class="bml-explore" id="{uid}">', _STYLE]
+        suffix = html.escape(self.alt_suffix, quote=True)
+        parts = [f'<div class="bml-explore" id="{uid}" data-alt-suffix="{suffix}">']
+        parts.append(_STYLE)
         parts.append(
             f'<div class="bml-explore__controls" role="group" '
             f'aria-label="{html.escape(self.label, quote=True)}">'
@@ -160,12 +165,17 @@ class Explorer:
             )
             hidden = "" if setting == chosen else " hidden"
             if self.compact:
-                attrs += (
-                    f' data-alt="{html.escape(panel.alt, quote=True)}"'
-                    f' data-lines="{";".join(panel.lines)}"'
-                    f' data-paths="{";".join(panel.paths)}"'
-                    f' data-titles="{html.escape("|".join(panel.titles), quote=True)}"'
-                )
+                if panel.alt != f"{panel.summary} {self.alt_suffix}":
+                    raise ValueError(
+                        "a compact explorer's alt text must be the panel's summary "
+                        f"and its alt_suffix; {self.key(setting)} has {panel.alt!r}"
+                    )
+                attrs += f' data-lines="{";".join(panel.lines)}"'
+                if panel.paths:
+                    attrs += f' data-paths="{";".join(panel.paths)}"'
+                if panel.titles:
+                    titles = html.escape("|".join(panel.titles), quote=True)
+                    attrs += f' data-titles="{titles}"'
             figure = (
                 f'<svg role="img" aria-label="{html.escape(panel.alt, quote=True)}" '
                 f"{panel.svg}"
@@ -245,11 +255,15 @@ _SCRIPT = """<script>
     svg.querySelectorAll("path.bml-explore__path").forEach(function (p, i) {
       p.setAttribute("d", paths[i]);
     });
-    var titles = panel.dataset.titles.split("|");
-    svg.querySelectorAll(".bml-explore__title").forEach(function (t, i) {
-      t.textContent = titles[i];
-    });
-    svg.setAttribute("aria-label", panel.dataset.alt);
+    if (panel.dataset.titles) {
+      var titles = panel.dataset.titles.split("|");
+      svg.querySelectorAll(".bml-explore__title").forEach(function (t, i) {
+        t.textContent = titles[i];
+      });
+    }
+    svg.setAttribute(
+      "aria-label", panel.dataset.summary + " " + root.dataset.altSuffix
+    );
     panel.appendChild(svg);
   }
   function show() {
@@ -375,7 +389,13 @@ def svg_chart(
         f'text-anchor="middle" fill="{_INK}">{html.escape(y_label)}</text>'
     )
     for i, (xs, ys, colour) in enumerate(series):
-        points = " ".join(axes.point(x, y) for x, y in zip(xs, ys, strict=True))
+        if i < varying:  # whole pixels, as the compact data hold them (_ys)
+            points = " ".join(
+                f"{_num(axes._x(x))},{round(axes._y(y))}"
+                for x, y in zip(xs, ys, strict=True)
+            )
+        else:
+            points = " ".join(axes.point(x, y) for x, y in zip(xs, ys, strict=True))
         dash = dashes[i] if i < len(dashes) and dashes[i] else ""
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         cls = ' class="bml-explore__line"' if i < varying else ""
@@ -765,7 +785,7 @@ def _stack(*charts: str) -> str:
 
 def _ys(axes: _Axes, values: Sequence[float]) -> str:
     """The y coordinates of ``values`` as :func:`svg_chart` draws them."""
-    return " ".join(_num(axes._y(v)) for v in values)
+    return " ".join(str(round(axes._y(v))) for v in values)
 
 
 # ---------------------------------------------------------------------------------
@@ -774,9 +794,8 @@ def _ys(axes: _Axes, values: Sequence[float]) -> str:
 #: The inputs at which chapter 4's explorer draws a network's curve.
 FIT_GRID = tuple(x / 2 for x in range(-10, 11))
 #: The epochs at which it draws the loss: densely at first, where it drops.
-LOSS_EPOCHS = (0, 1, 2, 3, 5, 7, 10, 15, 20, 30, 40, 60, 80) + tuple(
-    range(100, 2000, 100)
-)
+LOSS_EPOCHS = (0, 1, 2, 4, 7, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750)
+LOSS_EPOCHS += (1000, 1500)
 _FIT_AXES = _Axes((-5.0, 5.0), (-5.0, 30.0))
 _SEED_LOSS_AXES = _Axes((0, 2000), (0.1, 1000.0), log_y=True)
 
@@ -832,10 +851,7 @@ _OUTCOME_VERBS = {
 def _seed_panel(run: SeedRun, X, y, line_loss: float, grid) -> Panel:
     epochs = [e for e in LOSS_EPOCHS if e < len(run.loss)] + [len(run.loss) - 1]
     losses = [run.loss[e] if math.isfinite(run.loss[e]) else 1e3 for e in epochs]
-    titles = (
-        f"Seed {run.seed}: {run.outcome}",
-        f"final mean loss {run.final_loss:.3g}",
-    )
+    titles = ("The network's curve", "Its mean loss per epoch")
     fit = svg_chart(
         _FIT_AXES,
         [(grid, run.fit, PALETTE[1]), (grid, [g * g for g in grid], PALETTE[6])],
@@ -864,20 +880,18 @@ def _seed_panel(run: SeedRun, X, y, line_loss: float, grid) -> Panel:
         legend=("training loss", "best line"),
         varying=1,
     )
-    alt = (
-        f"Seed {run.seed}, {run.outcome}. Top: the network's curve over the eleven "
-        f"points of the parabola. Bottom: its mean loss per epoch, log scale, from "
-        f"{run.loss[0]:.3g} to {run.final_loss:.3g}; the best line's is "
-        f"{line_loss:.3g}."
-    )
-    data = {
-        "seed": str(run.seed),
-        "outcome": run.outcome,
-        "final-loss": repr(run.final_loss),
-    }
-    lines = (_ys(_FIT_AXES, run.fit), _ys(_SEED_LOSS_AXES, losses))
     summary = describe_seed(run.seed, run.final_loss, line_loss)
-    return Panel(_stack(fit, loss), alt, summary, data, lines, titles)
+    alt = f"{summary} {SEED_ALT}"
+    lines = (_ys(_FIT_AXES, run.fit), _ys(_SEED_LOSS_AXES, losses))
+    return Panel(_stack(fit, loss), alt, summary, {"outcome": run.outcome}, lines)
+
+
+#: What chapter 4's explorer draws, the end of every panel's alt text.
+SEED_ALT = (
+    "Top: the network's curve over the eleven points of the parabola, with x² "
+    "dotted. Bottom: its mean loss per epoch on a log scale, with the best "
+    "line's loss dotted."
+)
 
 
 def seed_explorer(
@@ -897,7 +911,9 @@ def seed_explorer(
         f"This figure shows seed {default}; on the book's website a slider lets you "
         f"choose any of the {len(seeds)} seeds."
     )
-    return Explorer("Seed of the 1-2-1 network", (control,), panels, note, True)
+    return Explorer(
+        "Seed of the 1-2-1 network", (control,), panels, note, True, SEED_ALT
+    )
 
 
 # ---------------------------------------------------------------------------------
@@ -1208,19 +1224,17 @@ def _classifier_panel(model, width, seed, test_accuracy, X, y) -> Panel:
         'stroke-width="2.5"/>'
     )
     svg = chart[: -len("</svg>")] + "".join(points) + boundary + "</svg>"
-    alt = (
-        f"The {len(y)} test points of the two half-moons, blue circles and orange "
-        f"squares, and the decision boundary of the 2-{width}-1 tanh network "
-        f"trained from seed {seed}, which classifies {test_accuracy:.0%} of them "
-        "correctly."
-    )
-    data = {
-        "width": str(width),
-        "seed": str(seed),
-        "test-accuracy": repr(float(test_accuracy)),
-    }
+    data = {"test-accuracy": repr(float(test_accuracy))}
     summary = describe_classifier(width, seed, test_accuracy)
+    alt = f"{summary} {CLASSIFIER_ALT}"
     return Panel(svg, alt, summary, data, titles=(title,), paths=(path,))
+
+
+#: What chapter 8's explorer draws, the end of every panel's alt text.
+CLASSIFIER_ALT = (
+    "The test points of the two half-moons, blue circles and orange squares, and "
+    "the network's decision boundary, a black curve."
+)
 
 
 def classifier_explorer(
@@ -1250,5 +1264,10 @@ def classifier_explorer(
         f"book's website two sliders let you choose any of {len(panels)} networks."
     )
     return Explorer(
-        "Classifier width and seed", (w_control, s_control), panels, note, True
+        "Classifier width and seed",
+        (w_control, s_control),
+        panels,
+        note,
+        True,
+        CLASSIFIER_ALT,
     )
