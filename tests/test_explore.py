@@ -3,6 +3,7 @@
 import re
 from html.parser import HTMLParser
 
+import numpy as np
 import pytest
 
 from examples.data import line_data
@@ -108,8 +109,9 @@ def test_training_panels_are_train_per_sample(rates, lr, momentum):
 def test_a_diverged_run_keeps_its_loss_up_to_the_overflow():
     run = lr_momentum_run(0.06, 0.9, num_epochs=201)
     assert run.outcome == "diverged"
-    with pytest.raises(TrainingDivergedError, match=f"epoch {run.diverged_at}:"):
+    with pytest.raises(TrainingDivergedError, match=f"epoch {run.diverged_at}:") as e:
         _train(0.06, 0.9, 201)
+    assert e.value.epoch == run.diverged_at
     assert len(run.loss) == run.diverged_at
     if run.loss:
         assert list(run.loss) == _train(0.06, 0.9, run.diverged_at)[1].loss
@@ -180,3 +182,299 @@ def test_noise_panels_are_least_squares_of_the_noisy_line(noise, seed):
     assert float(panel["data-bias"]) == bias
     svg = explorer.panels[(noise, seed)].svg
     assert svg.count('class="bml-explore__point"') == len(X)
+
+
+# ---------------------------------------------------------------------------------
+# Chapter 4: the seeds of the 1-2-1 network
+
+
+@pytest.fixture(scope="module")
+def parabola_runs():
+    from examples.convergence import straight_line_loss
+    from examples.data import parabola
+    from examples.ensemble import train_ensemble
+
+    X, y = parabola(-5, 5)
+    runs = train_ensemble(
+        X,
+        y,
+        sizes=(1, 2, 1),
+        activations="sigmoid",
+        seeds=range(6),
+        lr=0.01,
+        momentum=0.1,
+        num_epochs=300,
+    )
+    return X, y, runs, straight_line_loss(X, y)
+
+
+@pytest.fixture(scope="module")
+def seeds_explorer(parabola_runs):
+    from examples.explore import seed_explorer
+
+    X, y, runs, line_loss = parabola_runs
+    return seed_explorer(runs, X, y, line_loss, default=2)
+
+
+def _ys(points):
+    return [float(p.split(",")[1]) for p in points.split()]
+
+
+@pytest.mark.parametrize("seed", [0, 3, 5])
+def test_seed_panels_are_the_runs_of_mlp_and_train_per_sample(
+    parabola_runs, seeds_explorer, seed
+):
+    from examples.explore import _FIT_AXES, FIT_GRID, describe_seed
+    from examples.models import mlp
+    from examples.outcomes import classify_runs
+    from examples.training import predict
+
+    X, y, runs, line_loss = parabola_runs
+    model = mlp((1, 2, 1), "sigmoid", seed=seed)
+    history = train_per_sample(model, X, y, lr=0.01, momentum=0.1, num_epochs=300)
+    panel = next(
+        p for p in parse(seeds_explorer).panels if p["data-key"] == f"seed={seed}"
+    )
+    final = history.loss[-1]
+    assert float(runs.final_loss[seed]) == pytest.approx(final, rel=1e-5)
+    assert panel["data-outcome"] == classify_runs([final], line_loss)[0]
+    assert seeds_explorer.panels[(seed,)].summary == describe_seed(
+        seed, float(runs.final_loss[seed]), line_loss
+    )
+    # the curve drawn is the trained network's prediction, y pixel by y pixel
+    fit_ys = [float(v) for v in panel["data-lines"].split(";")[0].split()]
+    expected = [_FIT_AXES._y(v) for v in predict(model, list(FIT_GRID))]
+    assert fit_ys == pytest.approx(expected, abs=0.51)  # whole pixels
+
+
+def test_compact_explorer_writes_one_figure_and_the_lines_of_the_others(
+    seeds_explorer,
+):
+    parsed = parse(seeds_explorer)
+    html = seeds_explorer.to_html()
+    assert len(parsed.panels) == 6
+    assert html.count("<svg") == 1  # the default's; the script draws the rest
+    visible = [p for p in parsed.panels if "hidden" not in p]
+    assert [p["data-key"] for p in visible] == ["seed=2"]
+    default = seeds_explorer.panels[(2,)]
+    # the default figure's moving lines are the ones its panel lists
+    drawn = re.findall(r'class="bml-explore__line" points="([^"]+)"', default.svg)
+    assert [_ys(d) for d in drawn] == [
+        [float(v) for v in line.split()] for line in default.lines
+    ]
+    for (seed,), panel in seeds_explorer.panels.items():
+        assert panel.alt.startswith(f"{panel.summary} ")
+        assert panel.summary.startswith(f"Seed {seed} ")
+    for p in parsed.panels:
+        assert len(p["data-lines"].split(";")) == 2
+
+
+def test_seed_explorer_outcomes_match_classify_runs(parabola_runs):
+    from examples.explore import seed_runs
+    from examples.outcomes import classify_runs
+
+    X, y, runs, line_loss = parabola_runs
+    got = [r.outcome for r in seed_runs(runs, line_loss)]
+    assert got == classify_runs(runs.final_loss, line_loss).tolist()
+
+
+def test_describe_seed_names_the_outcome():
+    from examples.explore import describe_seed
+
+    assert "Seed 3 fits" in describe_seed(3, 2.0, 78.0)
+    assert "ends as a straight line" in describe_seed(3, 77.0, 78.0)
+    assert "ends in between" in describe_seed(3, 40.0, 78.0)
+
+
+# ---------------------------------------------------------------------------------
+# Chapter 5: width and depth
+
+
+@pytest.fixture(scope="module")
+def shapes(parabola_runs):
+    from examples.explore import architecture_explorer
+
+    X, y, _, line_loss = parabola_runs
+    return architecture_explorer(
+        X, y, line_loss, widths=(1, 4), depths=(1, 2), seeds=range(4),
+        default=(4, 1), num_epochs=200,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(("width", "depth"), [(1, 1), (4, 2)])
+def test_shape_panels_count_the_outcomes_of_each_seed(
+    parabola_runs, shapes, width, depth
+):
+    from examples.models import mlp
+    from examples.outcomes import classify_runs
+
+    X, y, _, line_loss = parabola_runs
+    sizes = (1,) + (width,) * depth + (1,)
+    finals = []
+    for seed in range(4):
+        model = mlp(sizes, "relu", seed=seed)
+        history = train_per_sample(model, X, y, lr=0.001, momentum=0.1, num_epochs=200)
+        finals.append(history.loss[-1])
+    labels = classify_runs(finals, line_loss).tolist()
+    panel = next(
+        p
+        for p in parse(shapes).panels
+        if p["data-key"] == f"width={width}|depth={depth}"
+    )
+    for name, outcome in (("fits", "fits"), ("in-between", "in between"),
+                          ("straight-line", "straight line")):  # fmt: skip
+        assert panel[f"data-{name}"] == str(labels.count(outcome))
+    alt = shapes.panels[(width, depth)].alt
+    assert f"width {width} and depth {depth}" in alt
+    # one curve per seed that did not diverge, plus the dotted parabola
+    assert shapes.panels[(width, depth)].svg.count("<polyline") == 4 + 1
+
+
+def test_first_seeds_are_the_runs_of_those_seeds_alone(parabola_runs):
+    from examples.explore import first_seeds
+
+    X, y, runs, _ = parabola_runs
+    head = first_seeds(runs, 3)
+    alone = train_ensemble_like(X, y, range(3))
+    assert head.final_loss.tolist() == alone.final_loss.tolist()
+    assert head.predict([0.0, 1.0]).tolist() == alone.predict([0.0, 1.0]).tolist()
+    with pytest.raises(ValueError, match="n must be at most 6"):
+        first_seeds(runs, 7)
+
+
+def train_ensemble_like(X, y, seeds):
+    from examples.ensemble import train_ensemble
+
+    return train_ensemble(
+        X, y, sizes=(1, 2, 1), activations="sigmoid", seeds=seeds,
+        lr=0.01, momentum=0.1, num_epochs=300,
+    )  # fmt: skip
+
+
+def test_architecture_names_its_arguments():
+    from examples.explore import architecture
+
+    assert architecture(10, 2) == (1, 10, 10, 1)
+    with pytest.raises(ValueError, match="width"):
+        architecture(0, 2)
+    with pytest.raises(ValueError, match="depth"):
+        architecture(3, 0)
+
+
+# ---------------------------------------------------------------------------------
+# Chapter 7: activation and learning rate
+
+
+@pytest.mark.parametrize(("name", "lr"), [("tanh", 0.003), ("relu", 0.01)])
+def test_activation_panels_count_the_outcomes_of_each_seed(parabola_runs, name, lr):
+    from examples.explore import activation_explorer, describe_activation
+    from examples.models import mlp
+    from examples.outcomes import classify_runs
+
+    X, y, _, line_loss = parabola_runs
+    explorer = activation_explorer(
+        X, y, line_loss, ("tanh", "relu"), lrs=(0.003, 0.01), seeds=range(3),
+        default=("tanh", 0.003), num_epochs=50,
+    )  # fmt: skip
+    finals = []
+    for seed in range(3):
+        model = mlp((1, 10, 10, 1), name, seed=seed)
+        history = train_per_sample(model, X, y, lr=lr, momentum=0.1, num_epochs=50)
+        finals.append(history.loss[-1])
+    labels = classify_runs(finals, line_loss).tolist()
+    panel = next(
+        p
+        for p in parse(explorer).panels
+        if p["data-key"] == f"activation={name}|lr={lr:g}"
+    )
+    assert panel["data-fits"] == str(labels.count("fits"))
+    assert panel["data-straight-line"] == str(labels.count("straight line"))
+    assert f"{name} network with a learning rate of {lr:g}" in (
+        explorer.panels[(name, lr)].alt
+    )
+    summary = explorer.panels[(name, lr)].summary
+    assert summary.startswith(f"{name}, learning rate {lr:g}: of 3 seeds, ")
+    assert summary == describe_activation(
+        _activation_alone(X, y, name, lr), line_loss, lr
+    )
+
+
+def _activation_alone(X, y, name, lr):
+    from examples.explore import activation_runs
+
+    return activation_runs(X, y, name, lr, seeds=range(3), num_epochs=50)
+
+
+def test_a_control_of_names_shows_the_names():
+    control = Control("activation", "Activation", ("relu", "tanh"), "tanh")
+    assert [control.text(v) for v in control.values] == ["relu", "tanh"]
+
+
+# ---------------------------------------------------------------------------------
+# Chapter 8: the classifier's width and seed
+
+
+@pytest.fixture(scope="module")
+def moons():
+    from examples.classification import split_data, train_many, two_moons
+
+    X, y = two_moons(n=400, noise=0.2, seed=0)
+    split = split_data(X, y, val=0.25, test=0.25, seed=0)
+    runs = {
+        w: train_many(split, (2, w, 1), "tanh", seeds=range(3), lr=0.5,
+                      momentum=0.9, num_epochs=60)
+        for w in (2, 3)
+    }  # fmt: skip
+    return split, runs
+
+
+@pytest.mark.parametrize(("width", "seed"), [(2, 0), (3, 2)])
+def test_classifier_panels_are_train_classifier(moons, width, seed):
+    from examples.classification import evaluate, train_classifier
+    from examples.explore import classifier_explorer, decision_boundary
+    from examples.models import mlp
+
+    split, runs = moons
+    explorer = classifier_explorer(runs, *split.test, seeds=range(3))
+    model = mlp((2, width, 1), "tanh", seed=seed)
+    train_classifier(model, split, lr=0.5, momentum=0.9, num_epochs=60)
+    _, test_accuracy = evaluate(model, *split.test)
+    panel = next(
+        p
+        for p in parse(explorer).panels
+        if p["data-key"] == f"width={width}|seed={seed}"
+    )
+    assert float(panel["data-test-accuracy"]) == pytest.approx(test_accuracy)
+    # the boundary drawn is where the trained model's logit is zero
+    lines = decision_boundary(model)
+    assert lines and all(len(line) > 1 for line in lines)
+    import torch
+
+    with torch.no_grad():
+        logit = model(torch.tensor(np.vstack(lines), dtype=torch.float32))
+    assert np.abs(logit.numpy()).max() < 0.5
+    path = explorer.panels[(width, seed)].paths[0]
+    assert path.count("M") == len(lines)
+    alt = explorer.panels[(width, seed)].alt
+    assert alt.startswith(f"2-{width}-1 tanh network, seed {seed}: test accuracy")
+
+
+def test_classifier_explorer_is_compact(moons):
+    from examples.explore import classifier_explorer
+
+    split, runs = moons
+    explorer = classifier_explorer(runs, *split.test, seeds=range(3), default=(3, 1))
+    html = explorer.to_html()
+    assert html.count("<svg") == 1
+    assert html.count("<circle") + html.count("<rect x") == len(split.test[1])
+
+
+def test_a_compact_panel_whose_alt_is_not_its_summary_is_refused():
+    control = Control("seed", "Seed", (0, 1), 0)
+    panels = {
+        (k,): Panel("x</svg>", f"s{k} end", f"s{k}", lines=("1",)) for k in (0, 1)
+    }
+    assert "s1 end" not in Explorer("x", (control,), panels, "", True, "end").to_html()
+    panels[(1,)] = Panel("x</svg>", "other", "s1", lines=("1",))
+    with pytest.raises(ValueError, match="alt_suffix; seed=1"):
+        Explorer("x", (control,), panels, "", True, "end").to_html()

@@ -97,8 +97,22 @@ def test_history_loss_is_the_epoch_mean_not_the_last_sample():
 
 def test_divergence_names_the_epoch():
     X, y = line_data()
-    with pytest.raises(TrainingDivergedError, match=r"diverged at epoch \d+"):
+    with pytest.raises(TrainingDivergedError, match=r"diverged at epoch \d+") as info:
         train_per_sample(LinearModel(seed=0), X, y, lr=1.0, num_epochs=500)
+    epoch = info.value.epoch
+    assert isinstance(epoch, int) and 0 <= epoch < 500
+    assert f"diverged at epoch {epoch}:" in str(info.value)
+    # the epochs before it are finite: training that far does not raise
+    history = train_per_sample(LinearModel(seed=0), X, y, lr=1.0, num_epochs=epoch)
+    assert len(history.loss) == epoch and np.isfinite(history.loss).all()
+
+
+def test_diverged_error_survives_pickling():
+    import pickle
+
+    error = pickle.loads(pickle.dumps(TrainingDivergedError("boom", epoch=7)))
+    assert error.epoch == 7 and str(error) == "boom"
+    assert TrainingDivergedError("no epoch").epoch is None
 
 
 def test_logging_every_k_epochs_and_the_last():

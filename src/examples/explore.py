@@ -9,12 +9,19 @@ shows the panel of the chosen setting. With no script, in print and in the PDF, 
 page shows the default setting's figure, a real figure. Nothing moves by itself, so
 there is nothing for ``prefers-reduced-motion`` to stop.
 
-The two builders, :func:`step_size_explorer` (chapter 1) and
-:func:`learning_rate_explorer` (chapter 2), draw the runs of :func:`step_size_runs`
-and :func:`lr_momentum_run`, which the tests and the reader notebooks call too.
+The builders, one per chapter: :func:`step_size_explorer` (chapter 1),
+:func:`learning_rate_explorer` (chapter 2), :func:`noise_explorer` (chapter 3),
+:func:`seed_explorer` (chapter 4), :func:`architecture_explorer` (chapter 5),
+:func:`activation_explorer` (chapter 7) and :func:`classifier_explorer` (chapter 8).
+They draw runs that the tests and the reader notebooks compute too. A grid of
+hundreds of settings (chapter 4's thousand seeds) is written *compact*: one figure,
+and for every other setting only the y coordinates of its lines and the outline of
+its paths, which the script moves into a copy of that figure.
 
 Shown in chapter 1 (``01-learning-by-nudging``); chapter 2 (``02-pytorch-linear``);
-chapter 3 (``03-linear-regression``).
+chapter 3 (``03-linear-regression``); chapter 4 (``04-parabola-network``);
+chapter 5 (``05-deeper-networks``); chapter 7 (``07-training-with-activations``);
+chapter 8 (``08-classification``).
 """
 
 from __future__ import annotations
@@ -24,15 +31,18 @@ import hashlib
 import html
 import json
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import product
 
+import numpy as np
+
 from examples import _validate
 from examples.data import line_data, noisy_line
+from examples.ensemble import EnsembleHistory, train_ensemble
 from examples.least_squares import least_squares_line
 from examples.models import LinearModel
+from examples.outcomes import classify_runs, count_outcomes
 from examples.plotting import PALETTE
 from examples.scratch import NudgeResult, learn_by_nudging
 from examples.training import History, TrainingDivergedError, train_per_sample
@@ -47,8 +57,8 @@ class Control:
 
     name: str
     label: str
-    values: tuple[float, ...]
-    default: float
+    values: tuple[float | str, ...]
+    default: float | str
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier():
@@ -62,9 +72,9 @@ class Control:
                 f"default of {self.name} must be one of its values, got {self.default!r}"
             )
 
-    def text(self, value: float) -> str:
+    def text(self, value: float | str) -> str:
         """The value as the page shows it, and as it appears in the panel keys."""
-        return f"{value:g}"
+        return value if isinstance(value, str) else f"{value:g}"
 
 
 @dataclass(frozen=True)
@@ -75,6 +85,12 @@ class Panel:
     alt: str
     summary: str
     data: Mapping[str, str] = field(default_factory=dict)
+    #: For a compact explorer: the y coordinates of each varying line, as drawn.
+    lines: tuple[str, ...] = ()
+    #: For a compact explorer: the text of each chart title, in order.
+    titles: tuple[str, ...] = ()
+    #: For a compact explorer: the ``d`` of each varying ``<path>``, in order.
+    paths: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,6 +101,13 @@ class Explorer:
     controls: tuple[Control, ...]
     panels: Mapping[tuple[float, ...], Panel]
     note: str = ""
+    #: Write only the default panel's SVG; the script draws any other setting by
+    #: copying it and moving its varying lines (:attr:`Panel.lines`) and titles.
+    #: For grids of hundreds of settings that share the axes of one chart.
+    compact: bool = False
+    #: For a compact explorer: each panel's alt text is its summary, a space and
+    #: this description of the figure, written once.
+    alt_suffix: str = ""
 
     def __post_init__(self) -> None:
         if not self.controls:
@@ -112,7 +135,9 @@ class Explorer:
         ).hexdigest()[:12]
         uid = f"bml-explore-{digest}"
         chosen = self.default
-        parts = [f'<div class="bml-explore" id="{uid}">', _STYLE]
+        suffix = html.escape(self.alt_suffix, quote=True)
+        parts = [f'<div class="bml-explore" id="{uid}" data-alt-suffix="{suffix}">']
+        parts.append(_STYLE)
         parts.append(
             f'<div class="bml-explore__controls" role="group" '
             f'aria-label="{html.escape(self.label, quote=True)}">'
@@ -139,12 +164,28 @@ class Explorer:
                 for k, v in panel.data.items()
             )
             hidden = "" if setting == chosen else " hidden"
+            if self.compact:
+                if panel.alt != f"{panel.summary} {self.alt_suffix}":
+                    raise ValueError(
+                        "a compact explorer's alt text must be the panel's summary "
+                        f"and its alt_suffix; {self.key(setting)} has {panel.alt!r}"
+                    )
+                attrs += f' data-lines="{";".join(panel.lines)}"'
+                if panel.paths:
+                    attrs += f' data-paths="{";".join(panel.paths)}"'
+                if panel.titles:
+                    titles = html.escape("|".join(panel.titles), quote=True)
+                    attrs += f' data-titles="{titles}"'
+            figure = (
+                f'<svg role="img" aria-label="{html.escape(panel.alt, quote=True)}" '
+                f"{panel.svg}"
+                if setting == chosen or not self.compact
+                else ""
+            )
             parts.append(
                 f'<div class="bml-explore__panel" data-key="{self.key(setting)}" '
                 f'data-summary="{html.escape(panel.summary, quote=True)}" '
-                f'{attrs}{hidden}><svg role="img" '
-                f'aria-label="{html.escape(panel.alt, quote=True)}" '
-                f"{panel.svg}</div>"
+                f"{attrs}{hidden}>{figure}</div>"
             )
         parts.append("</div>")
         parts.append(
@@ -196,6 +237,35 @@ _SCRIPT = """<script>
   var inputs = root.querySelectorAll("input[type=range]");
   var panels = root.querySelectorAll(".bml-explore__panel");
   var summary = root.querySelector(".bml-explore__summary");
+  var template = root.querySelector(".bml-explore__panel svg");
+  function draw(panel) {
+    // A compact explorer: copy the default figure, move its lines, retitle it.
+    var svg = template.cloneNode(true);
+    var lines = panel.dataset.lines.split(";");
+    svg.querySelectorAll("polyline.bml-explore__line").forEach(function (l, i) {
+      var ys = lines[i].split(" ");
+      var xs = l.getAttribute("points").split(" ").map(function (p) {
+        return p.split(",")[0];
+      });
+      l.setAttribute("points", xs.map(function (x, j) {
+        return x + "," + ys[j];
+      }).join(" "));
+    });
+    var paths = (panel.dataset.paths || "").split(";");
+    svg.querySelectorAll("path.bml-explore__path").forEach(function (p, i) {
+      p.setAttribute("d", paths[i]);
+    });
+    if (panel.dataset.titles) {
+      var titles = panel.dataset.titles.split("|");
+      svg.querySelectorAll(".bml-explore__title").forEach(function (t, i) {
+        t.textContent = titles[i];
+      });
+    }
+    svg.setAttribute(
+      "aria-label", panel.dataset.summary + " " + root.dataset.altSuffix
+    );
+    panel.appendChild(svg);
+  }
   function show() {
     var key = [];
     inputs.forEach(function (input) {
@@ -207,6 +277,7 @@ _SCRIPT = """<script>
     key = key.join("|");
     panels.forEach(function (panel) {
       var on = panel.dataset.key === key;
+      if (on && !panel.querySelector("svg")) draw(panel);
       panel.hidden = !on;
       if (on) summary.textContent = panel.dataset.summary;
     });
@@ -268,13 +339,15 @@ def svg_chart(
     scatter: Sequence[tuple[float, float]] = (),
     dashes: Sequence[str] = (),
     legend: Sequence[str] = (),
+    varying: int = 0,
 ) -> str:
     """The rest of an ``<svg ...>`` tag: viewBox, then the chart, then ``</svg>``.
 
     ``series`` are ``(xs, ys, colour)`` lines, drawn with ``dashes[i]`` (an SVG
     dash array, "" for solid) and named ``legend[i]`` when given; ``scatter`` are
     data points; ``marks`` are ``(x, y, colour, text)`` points labelled with text.
-    The caller writes ``<svg role="img" aria-label=..``.
+    The first ``varying`` series are the lines a compact explorer moves (class
+    ``bml-explore__line``). The caller writes ``<svg role="img" aria-label=..``.
     """
     x0, x1 = _LEFT, _W - _RIGHT
     y0, y1 = _TOP, _H - _BOTTOM
@@ -282,8 +355,8 @@ def svg_chart(
         f'viewBox="0 0 {_W} {_H}" width="{_W}" height="{_H}" '
         'font-family="DejaVu Sans, Arial, sans-serif" font-size="13">',
         f'<rect width="{_W}" height="{_H}" fill="#ffffff"/>',
-        f'<text x="{_W / 2}" y="18" text-anchor="middle" font-size="14" '
-        f'fill="{_INK}">{html.escape(title)}</text>',
+        f'<text class="bml-explore__title" x="{_W / 2}" y="18" '
+        f'text-anchor="middle" font-size="14" fill="{_INK}">{html.escape(title)}</text>',
     ]
     if band is not None:
         top, bottom = axes._y(band[1]), axes._y(band[0])
@@ -316,11 +389,18 @@ def svg_chart(
         f'text-anchor="middle" fill="{_INK}">{html.escape(y_label)}</text>'
     )
     for i, (xs, ys, colour) in enumerate(series):
-        points = " ".join(axes.point(x, y) for x, y in zip(xs, ys, strict=True))
+        if i < varying:  # whole pixels, as the compact data hold them (_ys)
+            points = " ".join(
+                f"{_num(axes._x(x))},{round(axes._y(y))}"
+                for x, y in zip(xs, ys, strict=True)
+            )
+        else:
+            points = " ".join(axes.point(x, y) for x, y in zip(xs, ys, strict=True))
         dash = dashes[i] if i < len(dashes) and dashes[i] else ""
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        cls = ' class="bml-explore__line"' if i < varying else ""
         out.append(
-            f'<polyline points="{points}" fill="none" stroke="{colour}" '
+            f'<polyline{cls} points="{points}" fill="none" stroke="{colour}" '
             f'stroke-width="2" stroke-linejoin="round"{dash_attr}/>'
         )
         if i < len(legend):
@@ -509,7 +589,7 @@ def lr_momentum_run(
     try:
         model, history = train(num_epochs)
     except TrainingDivergedError as error:
-        epoch = int(re.search(r"diverged at epoch (\d+)", str(error)).group(1))
+        epoch = error.epoch
         loss: tuple[float, ...] = ()
         if epoch > 0:
             loss = tuple(train(epoch)[1].loss)
@@ -688,3 +768,506 @@ def noise_explorer(
         f"book's website two sliders let you choose any of {len(panels)} draws."
     )
     return Explorer("Noisy data settings", (noise_control, seed_control), panels, note)
+
+
+def _stack(*charts: str) -> str:
+    """Charts of :func:`svg_chart` one above the other, as the rest of one ``<svg``."""
+    height = _H * len(charts)
+    parts = [
+        f'viewBox="0 0 {_W} {height}" width="{_W}" height="{height}" '
+        'font-family="DejaVu Sans, Arial, sans-serif" font-size="13">'
+    ]
+    for i, chart in enumerate(charts):
+        body = chart[chart.index(">") + 1 : -len("</svg>")]
+        parts.append(f'<g transform="translate(0 {_H * i})">{body}</g>')
+    return "".join(parts) + "</svg>"
+
+
+def _ys(axes: _Axes, values: Sequence[float]) -> str:
+    """The y coordinates of ``values`` as :func:`svg_chart` draws them."""
+    return " ".join(str(round(axes._y(v))) for v in values)
+
+
+# ---------------------------------------------------------------------------------
+# Chapter 4: any of the thousand seeds of the 1-2-1 network
+
+#: The inputs at which chapter 4's explorer draws a network's curve.
+FIT_GRID = tuple(x / 2 for x in range(-10, 11))
+#: The epochs at which it draws the loss: densely at first, where it drops.
+LOSS_EPOCHS = (0, 1, 2, 4, 7, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750)
+LOSS_EPOCHS += (1000, 1500)
+_FIT_AXES = _Axes((-5.0, 5.0), (-5.0, 30.0))
+_SEED_LOSS_AXES = _Axes((0, 2000), (0.1, 1000.0), log_y=True)
+
+
+@dataclass(frozen=True)
+class SeedRun:
+    """One seed of an ensemble: its outcome, its curve and its loss per epoch."""
+
+    seed: int
+    outcome: str
+    final_loss: float
+    fit: tuple[float, ...]
+    loss: tuple[float, ...]
+
+
+def seed_runs(
+    runs: EnsembleHistory, line_loss: float, grid: Sequence[float] = FIT_GRID
+) -> list[SeedRun]:
+    """Every copy of ``runs`` (an :class:`examples.ensemble.EnsembleHistory`) as a
+    :class:`SeedRun`: outcome by :func:`examples.outcomes.classify_runs`, prediction
+    at ``grid``, and the whole loss history."""
+    labels = classify_runs(runs.final_loss, line_loss)
+    fits = runs.predict(list(grid))
+    return [
+        SeedRun(
+            int(seed),
+            str(labels[k]),
+            float(runs.final_loss[k]),
+            tuple(map(float, fits[k])),
+            tuple(map(float, runs.loss[:, k])),
+        )
+        for k, seed in enumerate(runs.seeds)
+    ]
+
+
+def describe_seed(seed: int, final_loss: float, line_loss: float) -> str:
+    """One sentence: the outcome of the run from ``seed`` and its final loss."""
+    outcome = str(classify_runs([final_loss], line_loss)[0])
+    return (
+        f"Seed {seed} {_OUTCOME_VERBS[outcome]}: final mean loss {final_loss:.3g} "
+        f"(the best line's is {line_loss:.3g})."
+    )
+
+
+_OUTCOME_VERBS = {
+    "fits": "fits",
+    "in between": "ends in between",
+    "straight line": "ends as a straight line",
+    "diverged": "diverges",
+}
+
+
+def _seed_panel(run: SeedRun, X, y, line_loss: float, grid) -> Panel:
+    epochs = [e for e in LOSS_EPOCHS if e < len(run.loss)] + [len(run.loss) - 1]
+    losses = [run.loss[e] if math.isfinite(run.loss[e]) else 1e3 for e in epochs]
+    titles = ("The network's curve", "Its mean loss per epoch")
+    fit = svg_chart(
+        _FIT_AXES,
+        [(grid, run.fit, PALETTE[1]), (grid, [g * g for g in grid], PALETTE[6])],
+        x_ticks=range(-4, 5, 2),
+        y_ticks=[(v, f"{v:g}") for v in range(0, 31, 10)],
+        x_label="x",
+        y_label="y",
+        title=titles[0],
+        scatter=list(zip(map(float, X), map(float, y), strict=True)),
+        dashes=("", "2 3"),
+        legend=("network", "x²"),
+        varying=1,
+    )
+    loss = svg_chart(
+        _SEED_LOSS_AXES,
+        [
+            (epochs, losses, PALETTE[0]),
+            ((0, 2000), (line_loss, line_loss), PALETTE[6]),
+        ],
+        x_ticks=range(0, 2001, 500),
+        y_ticks=[(10.0**k, f"{10**k:g}") for k in range(-1, 4)],
+        x_label="epoch",
+        y_label="mean loss (log scale)",
+        title=titles[1],
+        dashes=("", "2 3"),
+        legend=("training loss", "best line"),
+        varying=1,
+    )
+    summary = describe_seed(run.seed, run.final_loss, line_loss)
+    alt = f"{summary} {SEED_ALT}"
+    lines = (_ys(_FIT_AXES, run.fit), _ys(_SEED_LOSS_AXES, losses))
+    return Panel(_stack(fit, loss), alt, summary, {"outcome": run.outcome}, lines)
+
+
+#: What chapter 4's explorer draws, the end of every panel's alt text.
+SEED_ALT = (
+    "Top: the network's curve over the eleven points of the parabola, with x² "
+    "dotted. Bottom: its mean loss per epoch on a log scale, with the best "
+    "line's loss dotted."
+)
+
+
+def seed_explorer(
+    runs: EnsembleHistory, X, y, line_loss: float, default: int = 0
+) -> Explorer:
+    """Chapter 4's explorer: any seed of the ensemble ``runs``, with its curve, its
+    outcome and its loss per epoch. Compact: one figure, redrawn for each seed."""
+    X_arr, y_arr = _validate.data_pair(X, y)
+    grid = FIT_GRID
+    panels = {
+        (r.seed,): _seed_panel(r, X_arr, y_arr, line_loss, grid)
+        for r in seed_runs(runs, line_loss, grid)
+    }
+    seeds = tuple(s for (s,) in panels)
+    control = Control("seed", "Seed", seeds, int(default))
+    note = (
+        f"This figure shows seed {default}; on the book's website a slider lets you "
+        f"choose any of the {len(seeds)} seeds."
+    )
+    return Explorer(
+        "Seed of the 1-2-1 network", (control,), panels, note, True, SEED_ALT
+    )
+
+
+# ---------------------------------------------------------------------------------
+# Chapter 5: the width and depth of the network
+
+#: The widths (units per hidden layer) and depths (hidden layers) of chapter 5.
+WIDTHS = (1, 2, 3, 5, 10)
+DEPTHS = (1, 2)
+_OUTCOME_COLOURS = {
+    "fits": PALETTE[2],
+    "in between": PALETTE[4],
+    "straight line": PALETTE[1],
+    "diverged": PALETTE[6],
+}
+
+
+def architecture(width: int, depth: int) -> tuple[int, ...]:
+    """The layer sizes of a network on one input with ``depth`` hidden layers of
+    ``width`` units: ``architecture(10, 2) == (1, 10, 10, 1)``."""
+    width = _validate.positive_int("width", width)
+    depth = _validate.positive_int("depth", depth)
+    return (1,) + (width,) * depth + (1,)
+
+
+def architecture_runs(
+    X,
+    y,
+    width: int,
+    depth: int,
+    seeds: Sequence[int] = range(20),
+    activation: str = "relu",
+    lr: float = 0.001,
+    momentum: float = 0.1,
+    num_epochs: int = 2000,
+):
+    """The network of ``width`` and ``depth`` trained from each seed, as chapter 5
+    trains its 1-10-10-1 network (an :class:`examples.ensemble.EnsembleHistory`)."""
+    return train_ensemble(
+        X,
+        y,
+        sizes=architecture(width, depth),
+        activations=activation,
+        seeds=seeds,
+        lr=lr,
+        momentum=momentum,
+        num_epochs=num_epochs,
+    )
+
+
+def first_seeds(runs, n: int):
+    """The first ``n`` copies of an ensemble, as if only they had been trained (each
+    copy trains independently of the others)."""
+    n = _validate.positive_int("n", n)
+    if n > len(runs.seeds):
+        raise ValueError(f"n must be at most {len(runs.seeds)} (the copies), got {n}")
+    return EnsembleHistory(
+        runs.seeds[:n],
+        runs.loss[:, :n],
+        runs.diverged_at[:n],
+        runs.sizes,
+        runs.activations,
+        tuple(w[:n] for w in runs.weights),
+        tuple(b[:n] for b in runs.biases),
+    )
+
+
+def describe_outcomes(runs: EnsembleHistory, line_loss: float, setting: str) -> str:
+    """One sentence: how many seeds of ``runs`` end in each outcome."""
+    counts = count_outcomes(runs.final_loss, line_loss)
+    finite = runs.final_loss[np.isfinite(runs.final_loss)]
+    median = f"{float(np.median(finite)):.3g}" if len(finite) else "none"
+    return (
+        f"{setting}: of {counts.total} seeds, {counts.fits} fit, "
+        f"{counts.in_between} end in between, {counts.straight_line} as a straight "
+        f"line and {counts.diverged} diverge; median final loss {median}."
+    )
+
+
+def describe_architecture(runs: EnsembleHistory, line_loss: float) -> str:
+    """One sentence: how many seeds of ``runs`` end in each outcome."""
+    sizes = "-".join(map(str, runs.sizes))
+    return describe_outcomes(runs, line_loss, f"{sizes} {runs.activations[0]}")
+
+
+def _outcome_panel(
+    runs: EnsembleHistory, X, y, line_loss: float, what: str, summary: str, data
+) -> Panel:
+    """Every seed's curve over the data, coloured by its outcome."""
+    labels = classify_runs(runs.final_loss, line_loss)
+    counts = count_outcomes(runs.final_loss, line_loss)
+    fits = runs.predict(list(FIT_GRID))
+    order = np.argsort([list(_OUTCOME_COLOURS).index(o) for o in labels])[::-1]
+    series = [
+        (FIT_GRID, fits[k], _OUTCOME_COLOURS[labels[k]])
+        for k in order
+        if labels[k] != "diverged"
+    ]
+    svg = svg_chart(
+        _FIT_AXES,
+        series + [(FIT_GRID, [g * g for g in FIT_GRID], PALETTE[6])],
+        x_ticks=range(-4, 5, 2),
+        y_ticks=[(v, f"{v:g}") for v in range(0, 31, 10)],
+        x_label="x",
+        y_label="y",
+        title=f"{counts.fits} of {counts.total} seeds fit",
+        scatter=list(zip(map(float, X), map(float, y), strict=True)),
+        dashes=[""] * len(series) + ["2 3"],
+    )
+    alt = (
+        f"The curves of the {what}, trained from {counts.total} seeds, over the "
+        f"eleven points of the parabola: {counts.fits} fit (green), "
+        f"{counts.in_between} end in between (yellow), {counts.straight_line} end "
+        f"as a straight line (orange)"
+        + (f" and {counts.diverged} diverge (not drawn)." if counts.diverged else ".")
+    )
+    data = dict(data) | {
+        "fits": str(counts.fits),
+        "in-between": str(counts.in_between),
+        "straight-line": str(counts.straight_line),
+        "diverged": str(counts.diverged),
+    }
+    return Panel(svg, alt, summary, data)
+
+
+def _architecture_panel(width, depth, runs, X, y, line_loss) -> Panel:
+    sizes = "-".join(map(str, runs.sizes))
+    what = f"{sizes} ReLU network, width {width} and depth {depth}"
+    summary = describe_architecture(runs, line_loss)
+    data = {"width": str(width), "depth": str(depth)}
+    return _outcome_panel(runs, X, y, line_loss, what, summary, data)
+
+
+def architecture_explorer(
+    X,
+    y,
+    line_loss: float,
+    widths: Sequence[int] = WIDTHS,
+    depths: Sequence[int] = DEPTHS,
+    seeds: Sequence[int] = range(20),
+    default: tuple[int, int] = (10, 2),
+    known: Mapping[tuple[int, int], EnsembleHistory] | None = None,
+    num_epochs: int = 2000,
+) -> Explorer:
+    """Chapter 5's explorer: for each width and depth, the curves of the ReLU
+    network from every seed, coloured by outcome. ``known`` maps ``(width,
+    depth)`` to runs already trained (the chapter's own) so they are not repeated."""
+    X_arr, y_arr = _validate.data_pair(X, y)
+    known = dict(known or {})
+    w_control = Control("width", "Units per layer", tuple(map(int, widths)), default[0])
+    d_control = Control("depth", "Hidden layers", tuple(map(int, depths)), default[1])
+    panels = {}
+    for width, depth in product(w_control.values, d_control.values):
+        runs = known.get((width, depth))
+        if runs is None:
+            runs = architecture_runs(
+                X_arr, y_arr, width, depth, seeds, num_epochs=num_epochs
+            )
+        panels[(width, depth)] = _architecture_panel(
+            width, depth, runs, X_arr, y_arr, line_loss
+        )
+    note = (
+        f"This figure shows {default[1]} hidden layers of {default[0]} units; on the "
+        f"book's website two sliders let you choose any of {len(panels)} networks."
+    )
+    return Explorer("Network shape", (w_control, d_control), panels, note)
+
+
+# ---------------------------------------------------------------------------------
+# Chapter 7: the activation function and the learning rate
+
+#: The learning rates of chapter 7's explorer, from the book's 0.001 up.
+ACTIVATION_LRS = (0.001, 0.003, 0.01)
+
+
+def activation_runs(
+    X,
+    y,
+    name: str,
+    lr: float,
+    seeds: Sequence[int] = range(20),
+    sizes: Sequence[int] = (1, 10, 10, 1),
+    momentum: float = 0.1,
+    num_epochs: int = 300,
+) -> EnsembleHistory:
+    """Chapter 7's comparison (the 1-10-10-1 network, per-sample SGD with momentum
+    0.1, 300 epochs) for one activation ``name`` and learning rate ``lr``."""
+    return train_ensemble(
+        X,
+        y,
+        sizes=sizes,
+        activations=name,
+        seeds=seeds,
+        lr=lr,
+        momentum=momentum,
+        num_epochs=num_epochs,
+    )
+
+
+def describe_activation(runs: EnsembleHistory, line_loss: float, lr: float) -> str:
+    """One sentence: the outcomes of ``runs`` with its activation and ``lr``."""
+    return describe_outcomes(
+        runs, line_loss, f"{runs.activations[0]}, learning rate {lr:g}"
+    )
+
+
+def activation_explorer(
+    X,
+    y,
+    line_loss: float,
+    names: Sequence[str],
+    lrs: Sequence[float] = ACTIVATION_LRS,
+    seeds: Sequence[int] = range(20),
+    default: tuple[str, float] = ("relu", 0.001),
+    known: Mapping[tuple[str, float], EnsembleHistory] | None = None,
+    num_epochs: int = 300,
+) -> Explorer:
+    """Chapter 7's explorer: for each activation and learning rate, the curves of
+    the 1-10-10-1 network from every seed, coloured by outcome. ``known`` maps
+    ``(name, lr)`` to runs already trained (the chapter's own)."""
+    X_arr, y_arr = _validate.data_pair(X, y)
+    known = dict(known or {})
+    a_control = Control("activation", "Activation", tuple(names), default[0])
+    lr_control = Control("lr", "Learning rate", tuple(map(float, lrs)), default[1])
+    panels = {}
+    for name, lr in product(a_control.values, lr_control.values):
+        runs = known.get((name, lr))
+        if runs is None:
+            runs = activation_runs(X_arr, y_arr, name, lr, seeds, num_epochs=num_epochs)
+        sizes = "-".join(map(str, runs.sizes))
+        what = f"{sizes} {name} network with a learning rate of {lr:g}"
+        summary = describe_activation(runs, line_loss, lr)
+        data = {"activation": name, "lr": f"{lr:g}"}
+        panels[(name, lr)] = _outcome_panel(
+            runs, X_arr, y_arr, line_loss, what, summary, data
+        )
+    note = (
+        f"This figure shows {default[0]} with a learning rate of {default[1]:g}; on "
+        f"the book's website two sliders let you choose any of {len(panels)} "
+        "combinations."
+    )
+    return Explorer(
+        "Activation and learning rate", (a_control, lr_control), panels, note
+    )
+
+
+# ---------------------------------------------------------------------------------
+# Chapter 8: the hidden width and the seed of the classifier
+
+#: The hidden widths and seeds of chapter 8's explorer.
+CLASSIFIER_WIDTHS = (2, 3, 4)
+CLASSIFIER_SEEDS = tuple(range(20))
+_MOON_AXES = _Axes((-1.6, 2.6), (-1.1, 1.6))
+
+
+def decision_boundary(model, n: int = 61) -> list[np.ndarray]:
+    """Where ``model`` (two inputs, one logit) is undecided, logit 0, over the
+    explorer's square: a list of ``(m, 2)`` arrays of points, one per curve."""
+    import contourpy  # matplotlib's contouring; a dependency of matplotlib
+    import torch
+
+    n = _validate.positive_int("n", n)
+    xs = np.linspace(*_MOON_AXES.x_range, n)
+    ys = np.linspace(*_MOON_AXES.y_range, n)
+    gx, gy = np.meshgrid(xs, ys)
+    grid = torch.tensor(np.column_stack([gx.ravel(), gy.ravel()]), dtype=torch.float32)
+    with torch.no_grad():
+        logit = model(grid).squeeze(1).double().numpy().reshape(gx.shape)
+    return list(contourpy.contour_generator(gx, gy, logit).lines(0.0))
+
+
+def describe_classifier(width: int, seed: int, test_accuracy: float) -> str:
+    """One sentence: the test accuracy of the 2-``width``-1 network from ``seed``."""
+    return f"2-{width}-1 tanh network, seed {seed}: test accuracy {test_accuracy:.0%}."
+
+
+def _boundary_path(lines: Sequence[np.ndarray]) -> str:
+    return "".join(
+        "M" + "L".join(_MOON_AXES.point(float(a), float(b)) for a, b in line)
+        for line in lines
+        if len(line) > 1
+    )
+
+
+def _classifier_panel(model, width, seed, test_accuracy, X, y) -> Panel:
+    title = f"2-{width}-1, seed {seed}: test accuracy {test_accuracy:.0%}"
+    chart = svg_chart(
+        _MOON_AXES,
+        [],
+        x_ticks=(-1, 0, 1, 2),
+        y_ticks=[(v, f"{v:g}") for v in (-1, 0, 1)],
+        x_label="x₁",
+        y_label="x₂",
+        title=title,
+    )
+    points = []
+    for (a, b), label in zip(X.tolist(), y.tolist(), strict=True):
+        px, py = _num(_MOON_AXES._x(a)), _num(_MOON_AXES._y(b))
+        if label:
+            points.append(
+                f'<rect x="{px}" y="{py}" width="7" height="7" '
+                f'transform="translate(-3.5 -3.5)" fill="{PALETTE[1]}"/>'
+            )
+        else:
+            points.append(f'<circle cx="{px}" cy="{py}" r="3.5" fill="{PALETTE[0]}"/>')
+    path = _boundary_path(decision_boundary(model))
+    boundary = (
+        f'<path class="bml-explore__path" d="{path}" fill="none" stroke="{_INK}" '
+        'stroke-width="2.5"/>'
+    )
+    svg = chart[: -len("</svg>")] + "".join(points) + boundary + "</svg>"
+    data = {"test-accuracy": repr(float(test_accuracy))}
+    summary = describe_classifier(width, seed, test_accuracy)
+    alt = f"{summary} {CLASSIFIER_ALT}"
+    return Panel(svg, alt, summary, data, titles=(title,), paths=(path,))
+
+
+#: What chapter 8's explorer draws, the end of every panel's alt text.
+CLASSIFIER_ALT = (
+    "The test points of the two half-moons, blue circles and orange squares, and "
+    "the network's decision boundary, a black curve."
+)
+
+
+def classifier_explorer(
+    runs: Mapping[int, object],
+    X_test,
+    y_test,
+    seeds: Sequence[int] = CLASSIFIER_SEEDS,
+    default: tuple[int, int] = (2, 0),
+) -> Explorer:
+    """Chapter 8's explorer: the decision boundary and test accuracy of the
+    2-``width``-1 network from each seed. ``runs`` maps each width to the
+    chapter's :class:`examples.classification.ManyRuns`, whose copy ``k`` is seed
+    ``k``. Compact: one figure, whose boundary the script redraws."""
+    X_arr = np.asarray(X_test, dtype=float)
+    y_arr = np.asarray(y_test)
+    w_control = Control("width", "Hidden units", tuple(map(int, runs)), default[0])
+    s_control = Control("seed", "Seed", tuple(map(int, seeds)), default[1])
+    panels = {}
+    for width, seed in product(w_control.values, s_control.values):
+        run = runs[width]
+        k = int(np.flatnonzero(run.seeds == seed)[0])
+        panels[(width, seed)] = _classifier_panel(
+            run.model(k), width, seed, float(run.acc["test"][k]), X_arr, y_arr
+        )
+    note = (
+        f"This figure shows {default[0]} hidden units and seed {default[1]}; on the "
+        f"book's website two sliders let you choose any of {len(panels)} networks."
+    )
+    return Explorer(
+        "Classifier width and seed",
+        (w_control, s_control),
+        panels,
+        note,
+        True,
+        CLASSIFIER_ALT,
+    )

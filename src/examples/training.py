@@ -32,7 +32,18 @@ LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
 class TrainingDivergedError(RuntimeError):
-    """The loss became NaN or infinite: the learning rate is too large for the data."""
+    """The loss became NaN or infinite: the learning rate is too large for the data.
+
+    ``epoch`` is the epoch (counted from 0) whose loss stopped being finite, or
+    ``None`` when the caller does not count epochs; the message names it too.
+    """
+
+    def __init__(self, message: str, epoch: int | None = None) -> None:
+        super().__init__(message)
+        self.epoch = epoch
+
+    def __reduce__(self):
+        return type(self), (str(self), self.epoch)
 
 
 @dataclass
@@ -180,7 +191,8 @@ class _Recorder:
         if not math.isfinite(mean_loss):
             raise TrainingDivergedError(
                 f"training diverged at epoch {epoch}: the mean loss is {mean_loss}; "
-                f"try a smaller lr than {self.lr:g}"
+                f"try a smaller lr than {self.lr:g}",
+                epoch=epoch,
             )
         history.loss.append(mean_loss)
         if linear is not None:

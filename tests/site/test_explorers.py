@@ -1,4 +1,4 @@
-"""The explorers of chapters 1 to 3 in a real browser.
+"""The explorers of chapters 1 to 5 in a real browser.
 
 Moving a control (with the keyboard, as a reader without a mouse does) must show the
 figure of that setting, checked against the package's own runs; every control is
@@ -25,6 +25,10 @@ from tests.site.conftest import CHAPTERS, page_url
 CH01 = next((c for c in CHAPTERS if c.endswith("01-learning-by-nudging")), None)
 CH02 = next((c for c in CHAPTERS if c.endswith("02-pytorch-linear")), None)
 CH03 = next((c for c in CHAPTERS if c.endswith("03-linear-regression")), None)
+CH04 = next((c for c in CHAPTERS if c.endswith("04-parabola-network")), None)
+CH05 = next((c for c in CHAPTERS if c.endswith("05-deeper-networks")), None)
+CH08 = next((c for c in CHAPTERS if c.endswith("08-classification")), None)
+CH07 = next((c for c in CHAPTERS if c.endswith("07-training-with-activations")), None)
 PAGE_LIMIT = 2_000_000
 
 pytestmark = pytest.mark.skipif(
@@ -100,7 +104,9 @@ def test_lr_and_momentum_sliders_show_that_run(visits, lr, momentum):
         assert slider.get_attribute("aria-valuetext") == f"{value:g}"
 
 
-@pytest.mark.parametrize("chapter", ["CH01", "CH02", "CH03"])
+@pytest.mark.parametrize(
+    "chapter", ["CH01", "CH02", "CH03", "CH04", "CH05", "CH07", "CH08"]
+)
 def test_every_control_is_labelled_and_the_summary_is_announced(visits, chapter):
     if globals()[chapter] is None:
         pytest.skip(f"{chapter} is not in the toc")
@@ -116,7 +122,9 @@ def test_every_control_is_labelled_and_the_summary_is_announced(visits, chapter)
         assert live.get_attribute("aria-live") == "polite"
 
 
-@pytest.mark.parametrize("chapter", ["CH01", "CH02", "CH03"])
+@pytest.mark.parametrize(
+    "chapter", ["CH01", "CH02", "CH03", "CH04", "CH05", "CH07", "CH08"]
+)
 def test_without_script_and_in_print_the_default_figure_shows(browser, server, chapter):
     if globals()[chapter] is None:
         pytest.skip(f"{chapter} is not in the toc")
@@ -143,10 +151,12 @@ def test_figure_stays_on_white_in_dark_mode(visits):
     assert background == "rgb(255, 255, 255)"
 
 
-@pytest.mark.parametrize("chapter", ["CH01", "CH02"])
+@pytest.mark.parametrize("chapter", ["CH01", "CH02", "CH04", "CH05", "CH07", "CH08"])
 def test_page_weight_with_its_explorer_is_within_2_mb(visits, chapter):
     # The book's page budget (tests/site/test_pages.py): HTML, images and data;
     # the explorer's data are in the HTML. Scripts, styles and fonts are shared.
+    if globals()[chapter] is None:
+        pytest.skip(f"{chapter} is not in the toc")
     visit = visits(globals()[chapter])
     total = sum(
         size
@@ -202,3 +212,199 @@ def test_home_and_end_keys_reach_the_first_and_last_step(visits):
         slider.press(key)
         assert visible_panel(root).get_attribute("data-step") == f"{step:g}"
         assert root.locator("output").inner_text() == f"{step:g}"
+
+
+# ---------------------------------------------------------------------------------
+# Chapter 4: any of the thousand seeds
+
+
+def _trained_alone(seed):
+    """Seed ``seed`` of chapter 4's network, trained on its own by the package."""
+    from examples.data import parabola
+    from examples.ensemble import train_ensemble
+
+    X, y = parabola(-5, 5)
+    return train_ensemble(
+        X, y, sizes=(1, 2, 1), activations="sigmoid", seeds=[seed], lr=0.001,
+        momentum=0.1, num_epochs=2000,
+    )  # fmt: skip
+
+
+@pytest.mark.skipif(CH04 is None, reason="chapter 4 is not in the toc")
+@pytest.mark.parametrize(("key", "presses", "seed"), [("End", 0, 999),
+                         ("Home", 7, 7), ("End", 3, 996)])  # fmt: skip
+def test_seed_slider_draws_that_seeds_run(visits, key, presses, seed):
+    from examples.convergence import straight_line_loss
+    from examples.data import parabola
+    from examples.explore import _FIT_AXES, FIT_GRID, SEED_ALT, _ys, describe_seed
+    from examples.outcomes import classify_runs
+
+    page = visits(CH04).page
+    root = explorer(page, "seed")
+    slider = root.get_by_role("slider", name="Seed", exact=True)
+    slider.focus()
+    slider.press(key)
+    for _ in range(presses):
+        slider.press("ArrowRight" if key == "Home" else "ArrowLeft")
+    assert slider.get_attribute("aria-valuetext") == str(seed)
+    assert root.locator("output").inner_text() == str(seed)
+
+    alone = _trained_alone(seed)
+    final = float(alone.final_loss[0])
+    X, y = parabola(-5, 5)
+    line_loss = straight_line_loss(X, y)
+    outcome = classify_runs([final], line_loss)[0]
+    panel = visible_panel(root)
+    assert panel.get_attribute("data-key") == f"seed={seed}"
+    assert panel.get_attribute("data-outcome") == outcome
+    # the figure the script drew: the curve of that network, the title, the name
+    figure = panel.get_by_role("img")
+    assert figure.count() == 1
+    summary = describe_seed(seed, final, line_loss)
+    assert figure.get_attribute("aria-label") == f"{summary} {SEED_ALT}"
+    curve = figure.locator("polyline.bml-explore__line").first.get_attribute("points")
+    drawn = [float(p.split(",")[1]) for p in curve.split()]
+    expected = [
+        float(v) for v in _ys(_FIT_AXES, alone.predict(list(FIT_GRID))[0]).split()
+    ]
+    assert drawn == pytest.approx(expected, abs=1.01)  # whole pixels, float32
+    assert root.locator(".bml-explore__summary").inner_text() == summary
+
+
+@pytest.mark.skipif(CH04 is None, reason="chapter 4 is not in the toc")
+def test_seed_explorer_draws_each_figure_once(visits):
+    page = visits(CH04).page
+    root = explorer(page, "seed")
+    slider = root.get_by_role("slider", name="Seed", exact=True)
+    slider.focus()
+    figures = root.locator("svg[role=img]")
+    slider.press("Home")
+    for _ in range(3):
+        slider.press("ArrowRight")
+    drawn = figures.count()
+    slider.press("Home")
+    for _ in range(3):
+        slider.press("ArrowRight")
+    # seeds 0 to 3 were drawn the first time and are shown again, not redrawn
+    assert figures.count() == drawn
+    assert visible_panel(root).get_attribute("data-key") == "seed=3"
+
+
+# ---------------------------------------------------------------------------------
+# Chapter 5: width and depth
+
+
+@pytest.mark.skipif(CH05 is None, reason="chapter 5 is not in the toc")
+@pytest.mark.parametrize(("width", "depth"), [(1, 1), (3, 2)])
+def test_width_and_depth_sliders_show_that_network(visits, width, depth):
+    from examples.convergence import straight_line_loss
+    from examples.data import parabola
+    from examples.explore import (
+        DEPTHS,
+        WIDTHS,
+        architecture_runs,
+        describe_architecture,
+    )
+    from examples.outcomes import count_outcomes
+
+    page = visits(CH05).page
+    root = explorer(page, "width")
+    choose(root, "width", WIDTHS.index(width))
+    choose(root, "depth", DEPTHS.index(depth))
+    X, y = parabola(-5, 5)
+    line_loss = straight_line_loss(X, y)
+    runs = architecture_runs(X, y, width, depth, seeds=range(20))
+    counts = count_outcomes(runs.final_loss, line_loss)
+    panel = visible_panel(root)
+    assert panel.get_attribute("data-key") == f"width={width}|depth={depth}"
+    assert panel.get_attribute("data-fits") == str(counts.fits)
+    assert panel.get_attribute("data-straight-line") == str(counts.straight_line)
+    assert root.locator(".bml-explore__summary").inner_text() == (
+        describe_architecture(runs, line_loss)
+    )
+    label = panel.get_by_role("img").get_attribute("aria-label")
+    assert f"width {width} and depth {depth}" in label
+    for name, value in (("Units per layer", width), ("Hidden layers", depth)):
+        slider = root.get_by_role("slider", name=name, exact=True)
+        assert slider.get_attribute("aria-valuetext") == str(value)
+
+
+# ---------------------------------------------------------------------------------
+# Chapter 7: activation and learning rate
+
+
+@pytest.mark.skipif(CH07 is None, reason="chapter 7 is not in the toc")
+@pytest.mark.parametrize(("name", "lr"), [("sigmoid", 0.01), ("gelu", 0.003)])
+def test_activation_and_lr_sliders_show_those_runs(visits, name, lr):
+    from examples.activations import NAMES
+    from examples.collapse import best_line_loss
+    from examples.data import parabola
+    from examples.explore import ACTIVATION_LRS, activation_runs, describe_activation
+    from examples.outcomes import count_outcomes
+
+    page = visits(CH07).page
+    root = explorer(page, "activation")
+    choose(root, "activation", NAMES.index(name))
+    choose(root, "lr", ACTIVATION_LRS.index(lr))
+    X, y = parabola()
+    line_loss = best_line_loss(X, y)
+    runs = activation_runs(X, y, name, lr, seeds=range(20))
+    counts = count_outcomes(runs.final_loss, line_loss)
+    panel = visible_panel(root)
+    assert panel.get_attribute("data-key") == f"activation={name}|lr={lr:g}"
+    assert panel.get_attribute("data-fits") == str(counts.fits)
+    assert panel.get_attribute("data-diverged") == str(counts.diverged)
+    assert root.locator(".bml-explore__summary").inner_text() == (
+        describe_activation(runs, line_loss, lr)
+    )
+    label = panel.get_by_role("img").get_attribute("aria-label")
+    assert f"{name} network with a learning rate of {lr:g}" in label
+    slider = root.get_by_role("slider", name="Activation", exact=True)
+    assert slider.get_attribute("aria-valuetext") == name
+
+
+# ---------------------------------------------------------------------------------
+# Chapter 8: hidden units and seed of the classifier
+
+
+@pytest.mark.skipif(CH08 is None, reason="chapter 8 is not in the toc")
+@pytest.mark.parametrize(("width", "seed"), [(3, 5), (4, 19)])
+def test_width_and_seed_sliders_draw_that_boundary(visits, width, seed):
+    from examples.classification import (
+        evaluate,
+        split_data,
+        train_classifier,
+        two_moons,
+    )
+    from examples.explore import (
+        CLASSIFIER_ALT,
+        CLASSIFIER_SEEDS,
+        CLASSIFIER_WIDTHS,
+        _boundary_path,
+        decision_boundary,
+        describe_classifier,
+    )
+    from examples.models import mlp
+
+    page = visits(CH08).page
+    root = explorer(page, "width")
+    choose(root, "width", CLASSIFIER_WIDTHS.index(width))
+    choose(root, "seed", CLASSIFIER_SEEDS.index(seed))
+    X, y = two_moons(n=400, noise=0.2, seed=0)
+    split = split_data(X, y, val=0.25, test=0.25, seed=0)
+    model = mlp((2, width, 1), "tanh", seed=seed)
+    train_classifier(model, split, lr=0.5, momentum=0.9, num_epochs=200)
+    _, test_accuracy = evaluate(model, *split.test)
+    panel = visible_panel(root)
+    assert panel.get_attribute("data-key") == f"width={width}|seed={seed}"
+    got = float(panel.get_attribute("data-test-accuracy"))
+    assert got == pytest.approx(test_accuracy, abs=0.011)  # float32: one point
+    figure = panel.get_by_role("img")
+    assert figure.get_attribute("aria-label") == (
+        f"{describe_classifier(width, seed, got)} {CLASSIFIER_ALT}"
+    )
+    drawn = figure.locator("path.bml-explore__path").get_attribute("d")
+    assert drawn.count("M") == _boundary_path(decision_boundary(model)).count("M")
+    assert root.locator(".bml-explore__summary").inner_text() == (
+        describe_classifier(width, seed, got)
+    )
