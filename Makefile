@@ -70,7 +70,7 @@ bench: $(INSTALLED) $(NODE_INSTALLED)
 # --- for authors and contributors (README: "For authors and contributors") ----------
 
 # A new chapter that keeps every house rule, builds and passes at once (CONTRIBUTING):
-# make chapter NUMBER=08 NAME=mini-batches TITLE="Mini-batches". Refuses to overwrite.
+# make chapter NUMBER=11 NAME=convolutions TITLE="Convolutions". Refuses to overwrite.
 chapter: $(INSTALLED)
 	$(BIN)/python scripts/new_chapter.py "$(NUMBER)" "$(NAME)" "$(TITLE)"
 

@@ -1,17 +1,17 @@
 """Scaffold a new chapter that keeps every house rule (``make chapter``).
 
-``make chapter NUMBER=08 NAME=mini-batches TITLE="Mini-batches"`` writes
+``make chapter NUMBER=11 NAME=convolutions TITLE="Convolutions"`` writes
 
-* ``book/08-mini-batches.md``: front matter with a description, the hidden first
+* ``book/11-convolutions.md``: front matter with a description, the hidden first
   cell, a shown and tested function, a glued number, a figure with name, caption and
   alt text, and an Exercises section with two dropdown solutions;
-* ``src/examples/mini_batches.py`` and ``tests/test_mini_batches.py``;
-* ``src/examples/solutions/ch08.py`` and ``tests/test_solutions_ch08.py``;
-* ``tests/chapters/test_ch08_mini_batches.py``;
+* ``src/examples/convolutions.py`` and ``tests/test_convolutions.py``;
+* ``src/examples/solutions/ch11.py`` and ``tests/test_solutions_ch11.py``;
+* ``tests/chapters/test_ch11_convolutions.py``;
 * the chapter's line in ``_toc.yml``.
 
 It refuses to overwrite anything. Then: ``make html`` (it stops at the notebooks
-check: the new chapter has none yet), ``make notebooks``, ``make check CHAPTER=08``,
+check: the new chapter has none yet), ``make notebooks``, ``make check CHAPTER=11``,
 and replace the placeholders with the chapter.
 """
 

@@ -287,7 +287,7 @@ def test_describe_seed_names_the_outcome():
 
 
 # ---------------------------------------------------------------------------------
-# Chapter 5: width and depth
+# Chapter 7: width and depth
 
 
 @pytest.fixture(scope="module")
@@ -362,7 +362,7 @@ def test_architecture_names_its_arguments():
 
 
 # ---------------------------------------------------------------------------------
-# Chapter 7: activation and learning rate
+# Chapter 9: activation and learning rate
 
 
 @pytest.mark.parametrize(("name", "lr"), [("tanh", 0.003), ("relu", 0.01)])
@@ -411,7 +411,7 @@ def test_a_control_of_names_shows_the_names():
 
 
 # ---------------------------------------------------------------------------------
-# Chapter 8: the classifier's width and seed
+# Chapter 10: the classifier's width and seed
 
 
 @pytest.fixture(scope="module")

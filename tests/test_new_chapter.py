@@ -46,16 +46,16 @@ def copy(tmp_path: Path) -> Path:
 
 
 def test_the_scaffold_keeps_the_rules_and_passes_its_tests(copy):
-    written = new_chapter.scaffold(copy, str(LAST + 1), "mini-batches", "Mini-batches")
-    assert copy / "book" / f"{NN}-mini-batches.md" in written
+    written = new_chapter.scaffold(copy, str(LAST + 1), "convolutions", "Convolutions")
+    assert copy / "book" / f"{NN}-convolutions.md" in written
     toc = (copy / "_toc.yml").read_text()
     assert (
         toc.index(f"book/{LAST:02d}-")
-        < toc.index(f"book/{NN}-mini-batches")
+        < toc.index(f"book/{NN}-convolutions")
         < toc.index("book/glossary")
     )
     problems = check_chapters.check_chapter(
-        copy / "book" / f"{NN}-mini-batches.md", copy
+        copy / "book" / f"{NN}-convolutions.md", copy
     )
     assert problems == []
     env = dict(os.environ, PYTHONPATH=str(copy / "src"))
@@ -72,9 +72,9 @@ def test_the_scaffold_keeps_the_rules_and_passes_its_tests(copy):
             "--rootdir",
             str(copy),
             "--doctest-modules",
-            "tests/test_mini_batches.py",
+            "tests/test_convolutions.py",
             f"tests/test_solutions_ch{NN}.py",
-            "src/examples/mini_batches.py",
+            "src/examples/convolutions.py",
         ],
         cwd=copy,
         env=env,
@@ -104,23 +104,23 @@ def test_the_scaffolded_chapter_builds_and_its_chapter_test_reads_it(tmp_path):
     copy = tmp_path / "scaffold"
     (copy / "book").mkdir(parents=True)
     (copy / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nchapters:\n")
-    texts = new_chapter.files(copy, NN, "mini-batches", "Mini-batches")
-    chapter = texts[copy / "book" / f"{NN}-mini-batches.md"]
+    texts = new_chapter.files(copy, NN, "convolutions", "Convolutions")
+    chapter = texts[copy / "book" / f"{NN}-convolutions.md"]
     modules = {
-        "mini_batches.py": texts[copy / "src" / "examples" / "mini_batches.py"],
+        "convolutions.py": texts[copy / "src" / "examples" / "convolutions.py"],
         f"solutions/ch{NN}.py": texts[
             copy / "src" / "examples" / "solutions" / f"ch{NN}.py"
         ],
     }
     book = make_book(
-        tmp_path / "book", [], pages={f"{NN}-mini-batches": chapter}, modules=modules
+        tmp_path / "book", [], pages={f"{NN}-convolutions": chapter}, modules=modules
     )
     result = build(book)
     assert result.returncode == 0, result.output[-3000:]
-    page = (book / "_build" / "html" / "book" / f"{NN}-mini-batches.html").read_text()
+    page = (book / "_build" / "html" / "book" / f"{NN}-convolutions.html").read_text()
     text = re.sub(r"<[^>]+>", "", page)
     assert "The largest of the five squares is 16." in " ".join(text.split())
-    assert 'id="fig-mini-batches-squares"' in page
+    assert 'id="fig-convolutions-squares"' in page
     assert "[0, 1, 4, 9, 16]" in page
 
 
@@ -137,7 +137,7 @@ def test_make_check_passes_on_a_scaffolded_chapter(tmp_path):
         ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"),
     )
     (book / "notebooks").mkdir()
-    new_chapter.scaffold(book, NN, "mini-batches", "Mini-batches")
+    new_chapter.scaffold(book, NN, "convolutions", "Convolutions")
     # the copy's src/ first: the installed `examples` is the repository's
     env = dict(os.environ, PYTHONPATH=str(book / "src"), CI="true")
     env.pop("SITE_DIR", None)
@@ -157,13 +157,13 @@ def test_make_check_passes_on_a_scaffolded_chapter(tmp_path):
     assert built.returncode == 0, built.stdout[-3000:]
     notebooks = run("book/_ext/bml_notebooks.py")
     assert notebooks.returncode == 0, notebooks.stdout[-3000:]
-    assert (book / "notebooks" / f"{NN}-mini-batches.ipynb").is_file()
+    assert (book / "notebooks" / f"{NN}-convolutions.ipynb").is_file()
     check = run("scripts/check_chapter.py", NN)
     assert check.returncode == 0, check.stdout[-5000:]
     for step in ("rules", "build", "notebooks", "tests", "browser"):
         assert f"[check] {step}: passed" in check.stdout, check.stdout[-5000:]
     tests = re.search(r"\[check\] tests: (.*)", check.stdout).group(1)
-    for name in ("test_mini_batches.py", f"test_solutions_ch{NN}.py", "chapters/"):
+    for name in ("test_convolutions.py", f"test_solutions_ch{NN}.py", "chapters/"):
         assert name in tests
     # each pytest step ran tests, and none was skipped (no browser, say)
     for step in ("tests", "browser"):

@@ -193,12 +193,12 @@ def test_the_chapters_tables_and_the_study_command_classify_alike():
     assert len(set(labels)) >= 2  # a mix, so that agreement means something
     # the study command
     assert outcomes(history, X, y).tolist() == labels.tolist()
-    # the comparison tables of chapter 7
+    # the comparison tables of chapter 9
     s = summarize(history.final_loss, straight_line_loss(X, y))
     assert s.fits == np.mean(labels == "fits")
     assert s.straight_line == np.mean(labels == "straight line")
     assert s.diverged == np.mean(labels == "diverged")
-    # the counts of chapters 4 and 5
+    # the counts of chapters 4 and 7
     counts = count_outcomes(history.final_loss, straight_line_loss(X, y))
     assert [counts.fits, counts.in_between, counts.straight_line, counts.diverged] == [
         int(np.sum(labels == name)) for name in OUTCOMES

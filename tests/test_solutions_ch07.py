@@ -1,48 +1,56 @@
-"""The solutions of chapter 7's exercises do what the exercises (and their
-solutions' prose) say."""
+"""The solutions of chapter 7's exercises do what the exercises say."""
 
 import numpy as np
 import pytest
 
-from examples.solutions.ch07 import first_layer_inactive_share, sigmoid_chain_gradient
+from examples.data import parabola
+from examples.ensemble import train_ensemble
+from examples.models import mlp
+from examples.overfitting import irreducible_loss
+from examples.solutions.ch07 import (
+    extrapolate_by_hand,
+    noisy_target_losses,
+    simulated_variance,
+)
+from examples.training import predict
 
 
-def sigmoid(z):
-    return 1 / (1 + np.exp(-z))
-
-
-@pytest.mark.parametrize("depth", [1, 3, 10])
-@pytest.mark.parametrize("weight", [1.0, 4.0, 6.0])
-def test_the_chain_multiplies_by_a_quarter_of_the_weight(depth, weight):
-    assert sigmoid_chain_gradient(depth, weight) == pytest.approx(
-        (weight / 4) ** depth, rel=1e-12
+def test_extrapolation_by_hand_matches_the_network():
+    X, y = parabola()
+    runs = train_ensemble(
+        X,
+        y,
+        sizes=(1, 10, 10, 1),
+        activations="relu",
+        seeds=[0],
+        lr=0.001,
+        momentum=0.1,
+        num_epochs=2000,
+    )
+    model = runs.model(0)
+    far = np.array([-100.0, 100.0])
+    np.testing.assert_allclose(
+        extrapolate_by_hand(model, far), predict(model, far), rtol=1e-5
+    )
+    # Also an untrained network, anywhere.
+    net = mlp((1, 6, 6, 1), "relu", seed=3)
+    xs = np.linspace(-50, 50, 101)
+    np.testing.assert_allclose(
+        extrapolate_by_hand(net, xs), predict(net, xs), atol=1e-4
     )
 
 
-def test_the_chain_against_finite_differences_off_the_balance_point():
-    def chain(x, depth=10, weight=4.0):
-        for _ in range(depth):
-            x = sigmoid(weight * (x - 0.5))
-        return x
-
-    h = 1e-6
-    numeric = (chain(1.0 + h) - chain(1.0 - h)) / (2 * h)
-    got = sigmoid_chain_gradient(10, 4.0, x=1.0)
-    assert got == pytest.approx(numeric, rel=1e-5)
-    assert got < 0.05  # off the balance point, the units saturate
+@pytest.mark.parametrize("noise", [1.0, 0.5])
+def test_simulated_variance_matches_the_formula(noise):
+    X = np.array([0.0, 1.0, 5.0])
+    sim = simulated_variance(X, noise=noise, draws=400_000, seed=0)
+    exact = 4 * X**2 * noise**2 + 2 * noise**4
+    np.testing.assert_allclose(sim, exact, rtol=0.02)
+    assert irreducible_loss(X, noise=noise, inside=True) == pytest.approx(exact.mean())
 
 
-def test_first_layer_units_inactive_at_birth_are_about_one_in_twenty():
-    share = first_layer_inactive_share(1000)
-    # closed form: w, b uniform on (-1, 1); inactive iff b <= -5 |w|: 1/20
-    se = np.sqrt(0.05 * 0.95 / 10_000)
-    assert abs(share - 0.05) < 4 * se
-
-
-def test_bad_arguments_are_refused():
-    with pytest.raises(ValueError, match="depth"):
-        sigmoid_chain_gradient(0, 1.0)
-    with pytest.raises(ValueError, match="weight"):
-        sigmoid_chain_gradient(2, float("nan"))
-    with pytest.raises(ValueError, match="num_seeds"):
-        first_layer_inactive_share(0)
+def test_training_longer_lowers_training_loss_and_raises_held_out_loss():
+    train_1000, held_1000 = noisy_target_losses(1000)
+    train_3000, held_3000 = noisy_target_losses(3000)
+    assert train_3000 < 0.5 * train_1000
+    assert held_3000 > held_1000

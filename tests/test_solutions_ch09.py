@@ -1,63 +1,48 @@
-"""The exercises of chapter 9: each solution gives what its text says."""
+"""The solutions of chapter 9's exercises do what the exercises (and their
+solutions' prose) say."""
 
 import numpy as np
 import pytest
 
-from examples.backprop import network_parameters
-from examples.data import parabola
-from examples.models import mlp
-from examples.solutions.ch09 import (
-    difference_errors,
-    tanh_check,
-    tanh_gradients,
-    used_twice,
-)
+from examples.solutions.ch09 import first_layer_inactive_share, sigmoid_chain_gradient
 
 
-def tanh_loss(p, x, y):
-    return float((p["v"] @ np.tanh(p["w"] * x + p["b"]) + p["c"] - y) ** 2)
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
 
 
-def test_tanh_gradients_agree_with_autograd():
-    assert tanh_check(seed=0) < 1e-12
-    assert tanh_check(seed=9) < 1e-12
+@pytest.mark.parametrize("depth", [1, 3, 10])
+@pytest.mark.parametrize("weight", [1.0, 4.0, 6.0])
+def test_the_chain_multiplies_by_a_quarter_of_the_weight(depth, weight):
+    assert sigmoid_chain_gradient(depth, weight) == pytest.approx(
+        (weight / 4) ** depth, rel=1e-12
+    )
 
 
-def test_tanh_gradients_agree_with_finite_differences():
-    p = network_parameters(mlp((1, 2, 1), "tanh", seed=2))
-    p["c"] = np.array(p["c"])
-    g = tanh_gradients(p, 1.5, 2.25)
-    eps = 1e-6
-    for name in ("w", "b", "v", "c"):
-        for i in np.ndindex(p[name].shape):
-            up = {k: np.array(v, dtype=float) for k, v in p.items()}
-            down = {k: np.array(v, dtype=float) for k, v in p.items()}
-            up[name][i] += eps
-            down[name][i] -= eps
-            numeric = (tanh_loss(up, 1.5, 2.25) - tanh_loss(down, 1.5, 2.25)) / (
-                2 * eps
-            )
-            assert np.asarray(g[name])[i] == pytest.approx(numeric, rel=1e-6, abs=1e-8)
+def test_the_chain_against_finite_differences_off_the_balance_point():
+    def chain(x, depth=10, weight=4.0):
+        for _ in range(depth):
+            x = sigmoid(weight * (x - 0.5))
+        return x
+
+    h = 1e-6
+    numeric = (chain(1.0 + h) - chain(1.0 - h)) / (2 * h)
+    got = sigmoid_chain_gradient(10, 4.0, x=1.0)
+    assert got == pytest.approx(numeric, rel=1e-5)
+    assert got < 0.05  # off the balance point, the units saturate
 
 
-def test_the_error_of_finite_differences_falls_then_rises():
-    eps = 10.0 ** -np.arange(1, 13)
-    errors = difference_errors(eps)
-    best = int(np.argmin(errors))
-    assert 1e-7 <= eps[best] <= 1e-3
-    # a hundredfold smaller for each tenfold smaller eps while the chord dominates
-    for k in range(3):
-        assert 60 < errors[k] / errors[k + 1] < 160
-    assert errors[-1] > 100 * errors[best]  # rounding takes over
+def test_first_layer_units_inactive_at_birth_are_about_one_in_twenty():
+    share = first_layer_inactive_share(1000)
+    # closed form: w, b uniform on (-1, 1); inactive iff b <= -5 |w|: 1/20
+    se = np.sqrt(0.05 * 0.95 / 10_000)
+    assert abs(share - 0.05) < 4 * se
 
 
-def test_difference_errors_refuses_a_non_positive_eps():
-    with pytest.raises(ValueError, match="^eps_values"):
-        difference_errors([1e-3, 0.0])
-
-
-def test_a_value_used_twice():
-    assert used_twice(3.0) == 7.0  # 2a + 1
-    assert used_twice(-2.0) == -3.0
-    X, _ = parabola(-1, 1)
-    assert [used_twice(float(x)) for x in X] == [-1.0, 1.0, 3.0]
+def test_bad_arguments_are_refused():
+    with pytest.raises(ValueError, match="depth"):
+        sigmoid_chain_gradient(0, 1.0)
+    with pytest.raises(ValueError, match="weight"):
+        sigmoid_chain_gradient(2, float("nan"))
+    with pytest.raises(ValueError, match="num_seeds"):
+        first_layer_inactive_share(0)

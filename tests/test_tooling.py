@@ -310,7 +310,7 @@ def test_check_runs_the_tests_of_what_the_chapter_imports_and_shows(tmp_path):
         "test_solutions_ch04.py",
         "chapters/test_ch04_mini_batches.py",
         "test_unrelated.py",
-        "chapters/test_ch05_other.py",
+        "chapters/test_ch07_other.py",
     ]
     for name in names:
         (tmp_path / "tests" / name).parent.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ from examples import (
     training,
 )
 from examples.data import parabola
-from examples.solutions import ch01, ch02, ch03, ch05
+from examples.solutions import ch01, ch02, ch03, ch07
 from examples.training import TrainingDivergedError
 
 
@@ -138,7 +138,7 @@ ISSUE_17 = {
         ),
         "num_epochs",
     ),
-    "6 noisy_target_losses": (lambda: ch05.noisy_target_losses(10**20), "num_epochs"),
+    "6 noisy_target_losses": (lambda: ch07.noisy_target_losses(10**20), "num_epochs"),
     "7 sizes 1e9": (lambda: models.mlp((1, 10**9, 1)), "sizes"),
     "7 ch01 max_iter": (
         lambda: ch01.learn_by_proportional_steps(max_iterations=10**20),

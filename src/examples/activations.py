@@ -6,8 +6,8 @@ PyTorch's autograd (:func:`derivative`); the closed forms derived by hand
 (:func:`closed_form_derivative`) are written with numpy alone, so that the tests can
 check one against the other.
 
-Shown in chapter 6 (``06-activation-functions``, figure ``fig-activation-shapes``);
-chapter 7 (``07-training-with-activations``).
+Shown in chapter 8 (``08-activation-functions``, figure ``fig-activation-shapes``);
+chapter 9 (``09-training-with-activations``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from matplotlib.axes import Axes
 from examples import _validate
 from examples.models import ACTIVATIONS, activation
 
-#: The activation functions chapters 6 and 7 compare, in the order they appear.
+#: The activation functions chapters 8 and 9 compare, in the order they appear.
 NAMES: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu", "gelu")
 
 #: The slope of Leaky ReLU for negative inputs (PyTorch's default, used by the book).

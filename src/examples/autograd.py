@@ -7,7 +7,7 @@ runs the chain rule from the end of the computation back to its start, as
 of chapter 4 with it, per sample and with momentum, exactly as
 :func:`examples.training.train_per_sample` trains it with PyTorch.
 
-Shown in chapter 9 (``09-backpropagation``).
+Shown in chapter 5 (``05-backpropagation``).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ chain rule to them from the loss back to each parameter, in numpy and float64. T
 independent references check it: PyTorch's autograd (:func:`autograd_gradients`) and
 central finite differences (:func:`finite_difference_gradients`).
 
-Shown in chapter 9 (``09-backpropagation``).
+Shown in chapter 5 (``05-backpropagation``).
 """
 
 from __future__ import annotations

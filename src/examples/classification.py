@@ -12,7 +12,7 @@ per seed, with every parameter stacked along a first dimension of size ``seeds``
 copy ``k`` is :func:`train_classifier` on ``mlp(sizes, activation, seed=k)``, up
 to float32 rounding.
 
-Shown in chapter 8 (``08-classification``, figures ``fig-classification-loss``,
+Shown in chapter 10 (``10-classification``, figures ``fig-classification-loss``,
 ``fig-logistic-boundary``, ``fig-logit-gradients``, ``fig-moons-data``,
 ``fig-network-boundary``, ``fig-seed-spread``, ``fig-two-units``).
 """

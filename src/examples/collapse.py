@@ -5,8 +5,8 @@ Layer ``l`` computes ``W_l a + b_l``. Composing two of them gives
 By induction a whole network of linear layers, however deep and wide, computes one
 ``W a + b``, and for one input and one output that is a line ``weight * x + bias``.
 
-Shown in chapter 6 (``06-activation-functions``, figure ``fig-collapse``); chapter 7
-(``07-training-with-activations``).
+Shown in chapter 8 (``08-activation-functions``, figure ``fig-collapse``); chapter 9
+(``09-training-with-activations``).
 """
 
 from __future__ import annotations

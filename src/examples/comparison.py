@@ -10,8 +10,8 @@ Each run's outcome (*fits*, *in between*, *straight line*, *diverged*) is the on
 of :func:`examples.outcomes.classify_runs`, against the best straight line through
 that run's own data (:func:`line_losses`).
 
-Shown in chapter 6 (``06-activation-functions``, figure ``fig-collapse``); chapter 7
-(``07-training-with-activations``, figures ``fig-compare-curves``,
+Shown in chapter 8 (``08-activation-functions``, figure ``fig-collapse``); chapter 9
+(``09-training-with-activations``, figures ``fig-compare-curves``,
 ``fig-compare-final``).
 """
 

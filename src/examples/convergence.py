@@ -8,7 +8,7 @@ best straight line, :func:`straight_line_loss`, computed in closed form. The
 histogram of :func:`plot_final_losses` shows the outcomes' thresholds.
 
 Shown in chapter 4 (``04-parabola-network``, figure ``fig-parabola-outcomes``);
-chapter 5 (``05-deeper-networks``).
+chapter 7 (``07-deeper-networks``).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def straight_line_loss(
     """The mean squared error of the least-squares line: the best any line does.
 
     Another name for :func:`examples.collapse.best_line_loss`, the one
-    computation, under the name chapters 4 and 5 use.
+    computation, under the name chapters 4 and 7 use.
 
     For ``y = x**2`` on ``x = -5, ..., 5`` the best line is flat, ``y_hat = 10``,
     and its loss is the variance of ``y``, 78.

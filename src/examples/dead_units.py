@@ -9,7 +9,7 @@ same place still passes 1% of the gradient, so it can come back.
 
 We call such a unit *inactive*: dead for ReLU, merely quiet for Leaky ReLU.
 
-Shown in chapter 7 (``07-training-with-activations``, figure ``fig-dead-units``).
+Shown in chapter 9 (``09-training-with-activations``, figure ``fig-dead-units``).
 """
 
 from __future__ import annotations

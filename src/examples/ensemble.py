@@ -32,9 +32,9 @@ Mini-batches (``batch_size``), shuffling (``shuffle_seed``, the order a seeded
 ``DataLoader`` draws) and Adam (``optimizer="adam"``) take the steps of the
 one-model loop :func:`examples.mini_batches.fit_in_batches` from the same start.
 
-Shown in chapter 4 (``04-parabola-network``); chapter 5 (``05-deeper-networks``);
-chapter 6 (``06-activation-functions``); chapter 7
-(``07-training-with-activations``); chapter 10 (``10-mini-batches``).
+Shown in chapter 4 (``04-parabola-network``); chapter 6 (``06-mini-batches``); chapter 7
+(``07-deeper-networks``); chapter 8 (``08-activation-functions``); chapter 9
+(``09-training-with-activations``).
 """
 
 from __future__ import annotations

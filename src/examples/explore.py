@@ -11,8 +11,8 @@ there is nothing for ``prefers-reduced-motion`` to stop.
 
 The builders, one per chapter: :func:`step_size_explorer` (chapter 1),
 :func:`learning_rate_explorer` (chapter 2), :func:`noise_explorer` (chapter 3),
-:func:`seed_explorer` (chapter 4), :func:`architecture_explorer` (chapter 5),
-:func:`activation_explorer` (chapter 7) and :func:`classifier_explorer` (chapter 8).
+:func:`seed_explorer` (chapter 4), :func:`architecture_explorer` (chapter 7),
+:func:`activation_explorer` (chapter 9) and :func:`classifier_explorer` (chapter 10).
 They draw runs that the tests and the reader notebooks compute too. A grid of
 hundreds of settings (chapter 4's thousand seeds) is written *compact*: one figure,
 and for every other setting only the y coordinates of its lines and the outline of
@@ -20,8 +20,8 @@ its paths, which the script moves into a copy of that figure.
 
 Shown in chapter 1 (``01-learning-by-nudging``); chapter 2 (``02-pytorch-linear``);
 chapter 3 (``03-linear-regression``); chapter 4 (``04-parabola-network``);
-chapter 5 (``05-deeper-networks``); chapter 7 (``07-training-with-activations``);
-chapter 8 (``08-classification``).
+chapter 7 (``07-deeper-networks``); chapter 9 (``09-training-with-activations``);
+chapter 10 (``10-classification``).
 """
 
 from __future__ import annotations
@@ -917,9 +917,9 @@ def seed_explorer(
 
 
 # ---------------------------------------------------------------------------------
-# Chapter 5: the width and depth of the network
+# Chapter 7: the width and depth of the network
 
-#: The widths (units per hidden layer) and depths (hidden layers) of chapter 5.
+#: The widths (units per hidden layer) and depths (hidden layers) of chapter 7.
 WIDTHS = (1, 2, 3, 5, 10)
 DEPTHS = (1, 2)
 _OUTCOME_COLOURS = {
@@ -949,7 +949,7 @@ def architecture_runs(
     momentum: float = 0.1,
     num_epochs: int = 2000,
 ):
-    """The network of ``width`` and ``depth`` trained from each seed, as chapter 5
+    """The network of ``width`` and ``depth`` trained from each seed, as chapter 7
     trains its 1-10-10-1 network (an :class:`examples.ensemble.EnsembleHistory`)."""
     return train_ensemble(
         X,
@@ -1057,7 +1057,7 @@ def architecture_explorer(
     known: Mapping[tuple[int, int], EnsembleHistory] | None = None,
     num_epochs: int = 2000,
 ) -> Explorer:
-    """Chapter 5's explorer: for each width and depth, the curves of the ReLU
+    """Chapter 7's explorer: for each width and depth, the curves of the ReLU
     network from every seed, coloured by outcome. ``known`` maps ``(width,
     depth)`` to runs already trained (the chapter's own) so they are not repeated."""
     X_arr, y_arr = _validate.data_pair(X, y)
@@ -1082,9 +1082,9 @@ def architecture_explorer(
 
 
 # ---------------------------------------------------------------------------------
-# Chapter 7: the activation function and the learning rate
+# Chapter 9: the activation function and the learning rate
 
-#: The learning rates of chapter 7's explorer, from the book's 0.001 up.
+#: The learning rates of chapter 9's explorer, from the book's 0.001 up.
 ACTIVATION_LRS = (0.001, 0.003, 0.01)
 
 
@@ -1098,7 +1098,7 @@ def activation_runs(
     momentum: float = 0.1,
     num_epochs: int = 300,
 ) -> EnsembleHistory:
-    """Chapter 7's comparison (the 1-10-10-1 network, per-sample SGD with momentum
+    """Chapter 9's comparison (the 1-10-10-1 network, per-sample SGD with momentum
     0.1, 300 epochs) for one activation ``name`` and learning rate ``lr``."""
     return train_ensemble(
         X,
@@ -1130,7 +1130,7 @@ def activation_explorer(
     known: Mapping[tuple[str, float], EnsembleHistory] | None = None,
     num_epochs: int = 300,
 ) -> Explorer:
-    """Chapter 7's explorer: for each activation and learning rate, the curves of
+    """Chapter 9's explorer: for each activation and learning rate, the curves of
     the 1-10-10-1 network from every seed, coloured by outcome. ``known`` maps
     ``(name, lr)`` to runs already trained (the chapter's own)."""
     X_arr, y_arr = _validate.data_pair(X, y)
@@ -1160,9 +1160,9 @@ def activation_explorer(
 
 
 # ---------------------------------------------------------------------------------
-# Chapter 8: the hidden width and the seed of the classifier
+# Chapter 10: the hidden width and the seed of the classifier
 
-#: The hidden widths and seeds of chapter 8's explorer.
+#: The hidden widths and seeds of chapter 10's explorer.
 CLASSIFIER_WIDTHS = (2, 3, 4)
 CLASSIFIER_SEEDS = tuple(range(20))
 _MOON_AXES = _Axes((-1.6, 2.6), (-1.1, 1.6))
@@ -1230,7 +1230,7 @@ def _classifier_panel(model, width, seed, test_accuracy, X, y) -> Panel:
     return Panel(svg, alt, summary, data, titles=(title,), paths=(path,))
 
 
-#: What chapter 8's explorer draws, the end of every panel's alt text.
+#: What chapter 10's explorer draws, the end of every panel's alt text.
 CLASSIFIER_ALT = (
     "The test points of the two half-moons, blue circles and orange squares, and "
     "the network's decision boundary, a black curve."
@@ -1244,7 +1244,7 @@ def classifier_explorer(
     seeds: Sequence[int] = CLASSIFIER_SEEDS,
     default: tuple[int, int] = (2, 0),
 ) -> Explorer:
-    """Chapter 8's explorer: the decision boundary and test accuracy of the
+    """Chapter 10's explorer: the decision boundary and test accuracy of the
     2-``width``-1 network from each seed. ``runs`` maps each width to the
     chapter's :class:`examples.classification.ManyRuns`, whose copy ``k`` is seed
     ``k``. Compact: one figure, whose boundary the script redraws."""

@@ -13,7 +13,7 @@ Neither follows a parabola out of the range it was trained on. This is not
 overfitting (which is about noise in the training data); it is extrapolation.
 
 Shown in chapter 4 (``04-parabola-network``, figure ``fig-parabola-extrapolation``);
-chapter 5 (``05-deeper-networks``, figure ``fig-deep-extrapolation``).
+chapter 7 (``07-deeper-networks``, figure ``fig-deep-extrapolation``).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ sigmoid layer shrinks the gradient by a factor of four or more (unless its weigh
 are large, which pushes the units into saturation instead); ReLU's derivative is 1
 wherever the unit is active.
 
-Shown in chapter 7 (``07-training-with-activations``, figure ``fig-vanishing``).
+Shown in chapter 9 (``09-training-with-activations``, figure ``fig-vanishing``).
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ Works on the trained copies of an :class:`examples.ensemble.EnsembleHistory` or 
 list of models built by :func:`examples.models.mlp`: for each hidden layer, the
 pre-activation ``z = W a + b`` of each unit of each copy at each input, in float64.
 
-Shown in chapter 4 (``04-parabola-network``); chapter 7
-(``07-training-with-activations``).
+Shown in chapter 4 (``04-parabola-network``); chapter 9
+(``09-training-with-activations``).
 """
 
 from __future__ import annotations

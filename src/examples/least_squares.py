@@ -1,7 +1,7 @@
 """The exact least-squares line, the reference a trained line is checked against.
 
 Shown in chapter 2 (``02-pytorch-linear``); chapter 3 (``03-linear-regression``);
-chapter 5 (``05-deeper-networks``); chapter 6 (``06-activation-functions``).
+chapter 7 (``07-deeper-networks``); chapter 8 (``08-activation-functions``).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ largest stable learning rate, and the settings compared over many seeds.
 The loop :func:`fit_in_batches` is the single-model reference of the ensemble
 trainer's mini-batch, shuffling and Adam paths (``tests/test_ensemble_batches.py``).
 
-Shown in chapter 10 (``10-mini-batches``, figure ``fig-mini-batches-settings``).
+Shown in chapter 6 (``06-mini-batches``, figure ``fig-mini-batches-settings``).
 """
 
 from __future__ import annotations
@@ -208,7 +208,7 @@ class Setting:
     momentum: float = 0.0
 
 
-#: The settings chapter 10 compares on the parabola, 1-2-1 sigmoid network.
+#: The settings chapter 6 compares on the parabola, 1-2-1 sigmoid network.
 SETTINGS = (
     Setting("per sample, in order", lr=0.001, momentum=0.1),
     Setting("per sample, shuffled", lr=0.001, momentum=0.1, shuffle_seed=0),

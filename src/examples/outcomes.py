@@ -10,18 +10,18 @@ through the same data, a reference that needs no training:
 * **in between**: neither;
 * **diverged**: the final loss is not a finite number.
 
-Chapters 4, 5 and 7 and ``python -m examples.study`` all classify runs with
+Chapters 4, 7 and 9 and ``python -m examples.study`` all classify runs with
 :func:`classify_runs`; nothing else in the package decides an outcome.
 
 A bound printed in prose must be true after rounding: "every run ends below 4.6"
 is false when the largest loss is 4.63. :func:`bound_above` rounds up and
 :func:`bound_below` rounds down, so the printed number is still a bound.
 
-Shown in chapter 4 (the outcome counts and figure 11) and used by chapters 5 to 7.
+Shown in chapter 4 (the outcome counts and figure 11) and used by chapters 7 to 9.
 
-Shown in chapter 4 (``04-parabola-network``); chapter 5 (``05-deeper-networks``);
-chapter 6 (``06-activation-functions``); chapter 7
-(``07-training-with-activations``).
+Shown in chapter 4 (``04-parabola-network``); chapter 7 (``07-deeper-networks``);
+chapter 8 (``08-activation-functions``); chapter 9
+(``09-training-with-activations``).
 """
 
 from __future__ import annotations

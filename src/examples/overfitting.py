@@ -10,9 +10,9 @@ trained by :class:`examples.ensemble.EnsembleTrainer`, in chunks
 (:func:`examples.ensemble.train_in_chunks`), so several seeds (and noise draws)
 cost about what one does.
 
-Shown in chapter 4 (``04-parabola-network``, figure ``fig-overfitting``); chapter 5
-(``05-deeper-networks``, figure ``fig-noisy-target``); chapter 7
-(``07-training-with-activations``).
+Shown in chapter 4 (``04-parabola-network``, figure ``fig-overfitting``); chapter 7
+(``07-deeper-networks``, figure ``fig-noisy-target``); chapter 9
+(``09-training-with-activations``).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ continuous curve on an interval as closely as we like (universal approximation);
 ``x**2`` with kinks every ``h``, the largest error of the interpolating chain is
 exactly ``h**2 / 4``.
 
-Shown in chapter 6 (``06-activation-functions``, figures ``fig-relu-error``,
+Shown in chapter 8 (``08-activation-functions``, figures ``fig-relu-error``,
 ``fig-relu-pieces``).
 """
 

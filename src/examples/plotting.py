@@ -12,15 +12,14 @@ panels apart where the PNG's metadata (:func:`figure_png_info`) says they are. N
 of a figure the book shows is smaller than :data:`MIN_FONT_PT`.
 
 Shown in chapter 1 (``01-learning-by-nudging``); chapter 2 (``02-pytorch-linear``,
-figures ``fig-pytorch-fit``, ``fig-pytorch-loss``); chapter 3
-(``03-linear-regression``, figures ``fig-regression-fit``, ``fig-regression-loss``);
-chapter 4 (``04-parabola-network``, figures ``fig-overfitting``,
-``fig-parabola-failure``, ``fig-parabola-loss``); chapter 5 (``05-deeper-networks``,
-figures ``fig-deep-loss``, ``fig-noisy-target``); chapter 6
-(``06-activation-functions``); chapter 7 (``07-training-with-activations``); chapter
-8 (``08-classification``);
-chapter 9 (``09-backpropagation``);
-chapter 10 (``10-mini-batches``, figure ``fig-mini-batches-shuffle``).
+figures ``fig-pytorch-fit``, ``fig-pytorch-loss``); chapter 3 (``03-linear-regression``,
+figures ``fig-regression-fit``, ``fig-regression-loss``); chapter 4
+(``04-parabola-network``, figures ``fig-overfitting``, ``fig-parabola-failure``,
+``fig-parabola-loss``); chapter 5 (``05-backpropagation``); chapter 6
+(``06-mini-batches``, figure ``fig-mini-batches-shuffle``); chapter 7
+(``07-deeper-networks``, figures ``fig-deep-loss``, ``fig-noisy-target``); chapter 8
+(``08-activation-functions``); chapter 9 (``09-training-with-activations``); chapter 10
+(``10-classification``).
 """
 
 from __future__ import annotations

@@ -9,10 +9,9 @@ dataclass, ``inf``) would come back as a string. :func:`glue_values` and
 
 Shown in chapter 1 (``01-learning-by-nudging``); chapter 2 (``02-pytorch-linear``);
 chapter 3 (``03-linear-regression``); chapter 4 (``04-parabola-network``); chapter 5
-(``05-deeper-networks``); chapter 6 (``06-activation-functions``); chapter 7
-(``07-training-with-activations``); chapter 8 (``08-classification``);
-chapter 9 (``09-backpropagation``);
-chapter 10 (``10-mini-batches``).
+(``05-backpropagation``); chapter 6 (``06-mini-batches``); chapter 7
+(``07-deeper-networks``); chapter 8 (``08-activation-functions``); chapter 9
+(``09-training-with-activations``); chapter 10 (``10-classification``).
 """
 
 from __future__ import annotations

@@ -6,10 +6,10 @@ the optimiser move the parameters.
 
 Shown in chapter 2 (``02-pytorch-linear``); chapter 3 (``03-linear-regression``);
 chapter 4 (``04-parabola-network``, figures ``fig-overfitting``,
-``fig-parabola-failure``); chapter 5 (``05-deeper-networks``, figure
-``fig-noisy-target``); chapter 6 (``06-activation-functions``); chapter 7
-(``07-training-with-activations``, figure ``fig-dead-units``);
-chapter 9 (``09-backpropagation``).
+``fig-parabola-failure``); chapter 5 (``05-backpropagation``); chapter 7
+(``07-deeper-networks``, figure ``fig-noisy-target``); chapter 8
+(``08-activation-functions``); chapter 9 (``09-training-with-activations``, figure
+``fig-dead-units``).
 """
 
 from __future__ import annotations

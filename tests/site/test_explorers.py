@@ -1,4 +1,4 @@
-"""The explorers of chapters 1 to 5 in a real browser.
+"""The explorers of chapters 1 to 7 in a real browser.
 
 Moving a control (with the keyboard, as a reader without a mouse does) must show the
 figure of that setting, checked against the package's own runs; every control is
@@ -26,9 +26,9 @@ CH01 = next((c for c in CHAPTERS if c.endswith("01-learning-by-nudging")), None)
 CH02 = next((c for c in CHAPTERS if c.endswith("02-pytorch-linear")), None)
 CH03 = next((c for c in CHAPTERS if c.endswith("03-linear-regression")), None)
 CH04 = next((c for c in CHAPTERS if c.endswith("04-parabola-network")), None)
-CH05 = next((c for c in CHAPTERS if c.endswith("05-deeper-networks")), None)
-CH08 = next((c for c in CHAPTERS if c.endswith("08-classification")), None)
-CH07 = next((c for c in CHAPTERS if c.endswith("07-training-with-activations")), None)
+CH07 = next((c for c in CHAPTERS if c.endswith("07-deeper-networks")), None)
+CH10 = next((c for c in CHAPTERS if c.endswith("10-classification")), None)
+CH09 = next((c for c in CHAPTERS if c.endswith("09-training-with-activations")), None)
 PAGE_LIMIT = 2_000_000
 
 pytestmark = pytest.mark.skipif(
@@ -105,7 +105,7 @@ def test_lr_and_momentum_sliders_show_that_run(visits, lr, momentum):
 
 
 @pytest.mark.parametrize(
-    "chapter", ["CH01", "CH02", "CH03", "CH04", "CH05", "CH07", "CH08"]
+    "chapter", ["CH01", "CH02", "CH03", "CH04", "CH07", "CH09", "CH10"]
 )
 def test_every_control_is_labelled_and_the_summary_is_announced(visits, chapter):
     if globals()[chapter] is None:
@@ -123,7 +123,7 @@ def test_every_control_is_labelled_and_the_summary_is_announced(visits, chapter)
 
 
 @pytest.mark.parametrize(
-    "chapter", ["CH01", "CH02", "CH03", "CH04", "CH05", "CH07", "CH08"]
+    "chapter", ["CH01", "CH02", "CH03", "CH04", "CH07", "CH09", "CH10"]
 )
 def test_without_script_and_in_print_the_default_figure_shows(browser, server, chapter):
     if globals()[chapter] is None:
@@ -151,7 +151,7 @@ def test_figure_stays_on_white_in_dark_mode(visits):
     assert background == "rgb(255, 255, 255)"
 
 
-@pytest.mark.parametrize("chapter", ["CH01", "CH02", "CH04", "CH05", "CH07", "CH08"])
+@pytest.mark.parametrize("chapter", ["CH01", "CH02", "CH04", "CH07", "CH09", "CH10"])
 def test_page_weight_with_its_explorer_is_within_2_mb(visits, chapter):
     # The book's page budget (tests/site/test_pages.py): HTML, images and data;
     # the explorer's data are in the HTML. Scripts, styles and fonts are shared.
@@ -291,10 +291,10 @@ def test_seed_explorer_draws_each_figure_once(visits):
 
 
 # ---------------------------------------------------------------------------------
-# Chapter 5: width and depth
+# Chapter 7: width and depth
 
 
-@pytest.mark.skipif(CH05 is None, reason="chapter 5 is not in the toc")
+@pytest.mark.skipif(CH07 is None, reason="chapter 7 is not in the toc")
 @pytest.mark.parametrize(("width", "depth"), [(1, 1), (3, 2)])
 def test_width_and_depth_sliders_show_that_network(visits, width, depth):
     from examples.convergence import straight_line_loss
@@ -307,7 +307,7 @@ def test_width_and_depth_sliders_show_that_network(visits, width, depth):
     )
     from examples.outcomes import count_outcomes
 
-    page = visits(CH05).page
+    page = visits(CH07).page
     root = explorer(page, "width")
     choose(root, "width", WIDTHS.index(width))
     choose(root, "depth", DEPTHS.index(depth))
@@ -330,10 +330,10 @@ def test_width_and_depth_sliders_show_that_network(visits, width, depth):
 
 
 # ---------------------------------------------------------------------------------
-# Chapter 7: activation and learning rate
+# Chapter 9: activation and learning rate
 
 
-@pytest.mark.skipif(CH07 is None, reason="chapter 7 is not in the toc")
+@pytest.mark.skipif(CH09 is None, reason="chapter 9 is not in the toc")
 @pytest.mark.parametrize(("name", "lr"), [("sigmoid", 0.01), ("gelu", 0.003)])
 def test_activation_and_lr_sliders_show_those_runs(visits, name, lr):
     from examples.activations import NAMES
@@ -342,7 +342,7 @@ def test_activation_and_lr_sliders_show_those_runs(visits, name, lr):
     from examples.explore import ACTIVATION_LRS, activation_runs, describe_activation
     from examples.outcomes import count_outcomes
 
-    page = visits(CH07).page
+    page = visits(CH09).page
     root = explorer(page, "activation")
     choose(root, "activation", NAMES.index(name))
     choose(root, "lr", ACTIVATION_LRS.index(lr))
@@ -364,10 +364,10 @@ def test_activation_and_lr_sliders_show_those_runs(visits, name, lr):
 
 
 # ---------------------------------------------------------------------------------
-# Chapter 8: hidden units and seed of the classifier
+# Chapter 10: hidden units and seed of the classifier
 
 
-@pytest.mark.skipif(CH08 is None, reason="chapter 8 is not in the toc")
+@pytest.mark.skipif(CH10 is None, reason="chapter 10 is not in the toc")
 @pytest.mark.parametrize(("width", "seed"), [(3, 5), (4, 19)])
 def test_width_and_seed_sliders_draw_that_boundary(visits, width, seed):
     from examples.classification import (
@@ -386,7 +386,7 @@ def test_width_and_seed_sliders_draw_that_boundary(visits, width, seed):
     )
     from examples.models import mlp
 
-    page = visits(CH08).page
+    page = visits(CH10).page
     root = explorer(page, "width")
     choose(root, "width", CLASSIFIER_WIDTHS.index(width))
     choose(root, "seed", CLASSIFIER_SEEDS.index(seed))

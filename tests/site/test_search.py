@@ -6,7 +6,7 @@ import re
 
 from tests.site.conftest import PAGES, open_page
 
-ACTIVATION_CHAPTER = "book/06-activation-functions"
+ACTIVATION_CHAPTER = "book/08-activation-functions"
 
 
 def test_search_for_sigmoid_finds_the_activation_chapter(browser, server):

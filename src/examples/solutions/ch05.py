@@ -1,6 +1,6 @@
-"""Solutions to the exercises of chapter 5, deeper networks and a noisy target.
+"""Solutions to the exercises of chapter 5, backpropagation by hand.
 
-Shown in chapter 5 (``05-deeper-networks``).
+Shown in chapter 5 (``05-backpropagation``).
 """
 
 from __future__ import annotations
@@ -8,61 +8,71 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from torch import nn
+import torch
 
 from examples import _validate
-from examples.data import noisy_parabola
-from examples.extrapolation import linear_pieces
-from examples.overfitting import noisy_squares, train_with_held_out
+from examples.autograd import Value
+from examples.backprop import (
+    autograd_gradients,
+    backward_pass,
+    central_differences,
+    max_difference,
+    network_parameters,
+)
+from examples.data import parabola
+from examples.models import mlp
 
 
-def extrapolate_by_hand(
-    model: nn.Module, X: Sequence[float] | np.ndarray
+def tanh_gradients(p: dict, x: float, y: float) -> dict:
+    """Exercise 1: the chain rule for the 1-2-1 network with tanh units."""
+    h = np.tanh(p["w"] * x + p["b"])
+    dy_hat = 2 * (p["v"] @ h + p["c"] - y)
+    dz = dy_hat * p["v"] * (1 - h**2)  # tanh'(z) = 1 - tanh(z)**2
+    return {"w": dz * x, "b": dz, "v": dy_hat * h, "c": dy_hat}
+
+
+def tanh_check(seed: int = 0) -> float:
+    """Exercise 1: the largest difference between :func:`tanh_gradients` and
+    PyTorch's, float64 both, on the first sample of the parabola."""
+    seed = _validate.seed("seed", seed)
+    model = mlp((1, 2, 1), "tanh", seed=seed)
+    X, y = parabola(-5, 5)
+    by_hand = tanh_gradients(network_parameters(model), X[0], y[0])
+    by_torch = autograd_gradients(model, X[0], y[0], dtype=torch.float64)
+    return max_difference(by_hand, by_torch)
+
+
+#: The nudges exercise 2 tries: 0.1, 0.01, ..., 1e-12.
+EPS_VALUES = tuple(10.0 ** -np.arange(1, 13))
+
+
+def difference_errors(
+    eps_values: Sequence[float] = EPS_VALUES, seed: int = 0
 ) -> np.ndarray:
-    """A ReLU network's predictions at ``X`` from its linear pieces alone:
-    the slope and intercept of the piece each ``x`` falls in."""
-    X_arr = _validate.finite_vector("X", X)
-    pieces = linear_pieces(model)
-    # How many bends lie left of each x:
-    piece = np.searchsorted(pieces.kinks, X_arr)
-    return pieces.slopes[piece] * X_arr + pieces.intercepts[piece]
+    """Exercise 2: the largest error of central differences, one per ``eps``,
+    against the chain rule's gradients, on the first sample of the parabola."""
+    eps = _validate.finite_vector("eps_values", eps_values)
+    if np.any(eps <= 0):
+        raise ValueError("eps_values must all be greater than 0")
+    seed = _validate.seed("seed", seed)
+    return nudge_errors(eps, seed)
 
 
-def simulated_variance(
-    X: Sequence[float] | np.ndarray,
-    noise: float = 1.0,
-    draws: int = 1_000_000,
-    seed: int = 0,
-) -> np.ndarray:
-    """The variance of ``(x + e)**2`` at each ``x``, estimated from
-    ``draws`` draws of ``e ~ N(0, noise**2)``; compare with
-    ``4 x**2 noise**2 + 2 noise**4``."""
-    X_arr = _validate.finite_vector("X", X)
-    noise = _validate.non_negative_number("noise", noise)
-    draws = _validate.positive_int("draws", draws)
-    e = np.random.default_rng(seed).normal(0.0, noise, size=draws)
-    return np.array([np.var((x + e) ** 2) for x in X_arr])
+def nudge_errors(eps_values, seed):
+    """Exercise 2: each ``eps``'s largest error against the chain rule."""
+    p = network_parameters(mlp((1, 2, 1), "sigmoid", seed=seed))
+    X, y = parabola(-5, 5)
+    exact = backward_pass(p, X[0], y[0])
+    errors = []
+    for eps in eps_values:
+        numeric = central_differences(p, X[0], y[0], eps)
+        errors.append(max_difference(numeric, exact))
+    return np.array(errors)
 
 
-def noisy_target_losses(num_epochs: int = 3000) -> tuple[float, float]:
-    """The chapter's 1-5-5-1 network on the noisy target, trained
-    ``num_epochs`` epochs; returns its final training and held-out loss."""
-    num_epochs = _validate.positive_int("num_epochs", num_epochs)
-    X, y = noisy_parabola(-5, 5, noise=1.0, seed=0)
-    X_held = np.tile(np.arange(-5.0, 5.5, 0.5), 20)
-    y_held = noisy_squares(X_held, noise=1.0, seed=1, inside=True)
-    history = train_with_held_out(
-        X,
-        y,
-        X_held,
-        y_held,
-        sizes=(1, 5, 5, 1),
-        activations=["sigmoid", "relu"],
-        seeds=[0],
-        lr=0.001,
-        momentum=0.1,
-        num_epochs=num_epochs,
-        every=num_epochs,
-    )
-    train, held = history.train_loss[-1, 0], history.held_out_loss[-1, 0]
-    return float(train), float(held)
+def used_twice(x: float = 3.0) -> float:
+    """Exercise 3: the derivative of ``x * x + x``, by :class:`Value`."""
+    a = Value(_validate.finite_number("x", x))
+    f = a * a + a  # a is used three times
+    f.backward()
+    return a.grad

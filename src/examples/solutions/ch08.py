@@ -1,136 +1,112 @@
-"""Solutions to the exercises of chapter 8, classification.
+"""Solutions to the exercises of chapter 8, activation functions.
 
-Shown in chapter 8 (``08-classification``).
+Shown in chapter 8 (``08-activation-functions``).
 """
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import numpy as np
-import torch
 from torch import nn
 
 from examples import _validate
-from examples.classification import (
-    Split,
-    accuracy,
-    check_points,
-    cross_entropy,
-    scores,
-    train_classifier,
-)
-from examples.models import mlp
 
 
-def squared_error(logit: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """The mean squared error of the probability ``sigmoid(logit)`` against ``y``."""
-    return ((torch.sigmoid(logit) - y) ** 2).mean()
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
 
 
-def train_with_loss(model, X, y, loss_fn, lr, momentum, num_epochs):
-    """Full-batch descent on ``loss_fn(logit, y)``; the final accuracy."""
-    _check_loop(model, X, y, loss_fn, lr, momentum, num_epochs)
-    X_t = torch.tensor(X, dtype=torch.float32)
-    y_t = torch.tensor(y, dtype=torch.float32)
-    params = model.parameters()
-    optimizer = torch.optim.SGD(params, lr=lr, momentum=momentum)
-    for _ in range(num_epochs):
-        optimizer.zero_grad()
-        loss = loss_fn(model(X_t).squeeze(1), y_t)
-        loss.backward()
-        optimizer.step()
-    with torch.no_grad():
-        return accuracy(model(X_t).squeeze(1), y_t)
+def tanh_from_sigmoid(x: Sequence[float] | np.ndarray) -> np.ndarray:
+    """``tanh(x)`` computed as ``2 * sigmoid(2 * x) - 1`` (exercise 1).
+
+    >>> tanh_from_sigmoid([0.0]).tolist()
+    [0.0]
+    """
+    x = _validate.finite_vector("x", x)
+    return 2.0 * _sigmoid(2.0 * x) - 1.0
 
 
-def _check_loop(model, X, y, loss_fn, lr, momentum, num_epochs) -> None:
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    check_points(X, y)
-    if not callable(loss_fn):
-        raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
-    _validate.positive_number("lr", lr)
-    _validate.non_negative_number("momentum", momentum)
-    _validate.positive_int("num_epochs", num_epochs)
+def tanh_slope_from_sigmoid(x: Sequence[float] | np.ndarray) -> np.ndarray:
+    """``tanh'(x)`` by the chain rule on ``2 * sigmoid(2 * x) - 1``:
+    ``4 * sigmoid'(2x)``. Since ``sigmoid'`` is at most 0.25 (at 0),
+    ``tanh'`` is at most 1 (at 0).
+
+    >>> tanh_slope_from_sigmoid([0.0]).tolist()
+    [1.0]
+    """
+    x = _validate.finite_vector("x", x)
+    s = _sigmoid(2.0 * x)
+    return 4.0 * s * (1.0 - s)
 
 
-def _two_columns(X: np.ndarray) -> np.ndarray:
-    X_arr = np.asarray(X, dtype=np.float64)
-    if X_arr.ndim != 2 or X_arr.shape[1] != 2:
-        raise ValueError(f"X must have shape (n, 2), got {X_arr.shape}")
-    return X_arr
+def _hidden_and_output(model: nn.Sequential, kind: type[nn.Module]) -> tuple:
+    layers = list(model)
+    if (
+        len(layers) != 3
+        or not isinstance(layers[0], nn.Linear)
+        or not isinstance(layers[1], kind)
+        or not isinstance(layers[2], nn.Linear)
+        or layers[0].in_features != 1
+        or layers[2].out_features != 1
+    ):
+        raise ValueError(
+            f"model must be a 1-H-1 network with a {kind.__name__} hidden layer"
+        )
+    hidden, output = layers[0], layers[2]
+    w = hidden.weight.detach().double().numpy()[:, 0]
+    v = output.weight.detach().double().numpy()[0]
+    c = float(output.bias.item())
+    return w, v, c
 
 
-@dataclass(frozen=True)
-class BadStart:
-    """Training accuracy of the flipped model before training and after training
-    with each loss."""
+def sigmoid_output_bounds(model: nn.Sequential) -> tuple[float, float]:
+    """The range ``(low, high)`` a 1-H-1 sigmoid network's prediction never
+    leaves. Each term ``v_i * sigmoid(...)`` lies between ``min(v_i, 0)``
+    and ``max(v_i, 0)``, so the prediction lies between
+    ``c + sum(min(v_i, 0))`` and ``c + sum(max(v_i, 0))`` (exercise 2).
 
-    start_acc: float
-    cross_entropy_acc: float
-    squared_acc: float
-
-
-def squared_error_from_a_bad_start(
-    split: Split, model: nn.Module, scale: float = 4.0, num_epochs: int = 200
-) -> BadStart:
-    """Multiply ``model``'s parameters by ``-scale`` and train one copy with each
-    loss on ``split.train`` (``lr=0.5``, ``momentum=0.9``)."""
-    if not isinstance(split, Split):
-        raise TypeError(f"split must be a Split, got {type(split).__name__}")
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    scale = _validate.positive_number("scale", scale)
-    num_epochs = _validate.positive_int("num_epochs", num_epochs)
-    flipped = copy.deepcopy(model)
-    with torch.no_grad():
-        for p in flipped.parameters():
-            p.mul_(-scale)
-    X, y = split.train
-    start = scores(flipped, split)["train"][1]
-    results = [
-        train_with_loss(copy.deepcopy(flipped), X, y, loss_fn, 0.5, 0.9, num_epochs)
-        for loss_fn in (cross_entropy, squared_error)
-    ]
-    return BadStart(start, *results)
+    >>> from examples.models import mlp
+    >>> low, high = sigmoid_output_bounds(mlp((1, 2, 1), "sigmoid", seed=0))
+    >>> low < high
+    True
+    """
+    _, v, c = _hidden_and_output(model, nn.Sigmoid)
+    low = c + float(np.minimum(v, 0.0).sum())
+    return low, c + float(np.maximum(v, 0.0).sum())
 
 
-def polynomial_features(X: np.ndarray) -> np.ndarray:
-    """Every product of x1 and x2 of degree 1 to 3: nine columns."""
-    X = _two_columns(X)
-    x1, x2 = X[:, 0], X[:, 1]
-    columns = [x1**i * x2**j for d in (1, 2, 3) for i, j in _degrees(d)]
-    return np.column_stack(columns)
+def relu_tail_slopes(model: nn.Sequential) -> tuple[float, float]:
+    """The slopes ``(left, right)`` of a 1-H-1 ReLU network far from data.
+
+    For ``x -> +inf`` the units with ``w_i > 0`` are on, each adding
+    ``v_i * w_i`` to the slope; for ``x -> -inf`` the units with ``w_i < 0``
+    are (exercise 3).
+
+    >>> from examples.piecewise import relu_interpolant
+    >>> relu_tail_slopes(relu_interpolant(np.square, [0.0, 1.0, 2.0]))
+    (0.0, 3.0)
+    """
+    w, v, _ = _hidden_and_output(model, nn.ReLU)
+    return float(np.sum((v * w)[w < 0])), float(np.sum((v * w)[w > 0]))
 
 
-def _degrees(d: int) -> list[tuple[int, int]]:
-    return [(d - j, j) for j in range(d + 1)]
+def units_for_error(
+    tolerance: float,
+    lo: float = -5.0,
+    hi: float = 5.0,
+) -> int:
+    """The fewest units for which the hand-built ReLU polyline through
+    evenly spaced points of ``x**2`` on ``[lo, hi]`` is within ``tolerance``
+    everywhere. With ``H`` units the spacing is ``h = (hi - lo) / H`` and
+    the largest error is ``h**2 / 4``, so ``H`` must be at least
+    ``(hi - lo) / (2 * sqrt(tolerance))`` (exercise 4).
 
-
-def polynomial_features_fit(
-    split: Split, lr: float = 0.1, num_epochs: int = 200, seed: int = 0
-) -> dict[str, tuple[float, float]]:
-    """Logistic regression on :func:`polynomial_features`; its scores on each set."""
-    if not isinstance(split, Split):
-        raise TypeError(f"split must be a Split, got {type(split).__name__}")
-    for X, y in (split.train, split.val, split.test):
-        if check_points(X, y)[0].shape[1] != 2:
-            raise ValueError("split must hold points with two features, x1 and x2")
-    poly = Split(
-        *[(polynomial_features(X), y) for X, y in (split.train, split.val, split.test)]
-    )
-    model = mlp((9, 1), seed=_validate.non_negative_int("seed", seed))
-    train_classifier(model, poly, lr=lr, momentum=0.9, num_epochs=num_epochs)
-    return scores(model, poly)
-
-
-__all__ = [
-    "BadStart",
-    "polynomial_features",
-    "polynomial_features_fit",
-    "squared_error",
-    "squared_error_from_a_bad_start",
-    "train_with_loss",
-]
+    >>> units_for_error(0.01)
+    50
+    """
+    tolerance = _validate.positive_number("tolerance", tolerance)
+    if not hi > lo:
+        raise ValueError(f"hi must exceed lo, got lo={lo!r}, hi={hi!r}")
+    units = int(np.ceil((hi - lo) / (2.0 * np.sqrt(tolerance)) - 1e-9))
+    return max(units, 1)

@@ -1,4 +1,4 @@
-"""The claims chapter 9 makes, checked against its execution.
+"""The claims chapter 5 makes, checked against its execution.
 
 The gradients are recomputed here with PyTorch's autograd in float64 on the same
 network and sample, independently of the chapter's hand-derived ones.
@@ -11,9 +11,9 @@ import torch
 from examples.convergence import straight_line_loss
 from examples.data import parabola
 from examples.models import mlp
-from examples.solutions.ch09 import difference_errors
+from examples.solutions.ch05 import difference_errors
 
-CHAPTER = "09-backpropagation.md"
+CHAPTER = "05-backpropagation.md"
 
 X, Y = parabola(-5, 5)
 

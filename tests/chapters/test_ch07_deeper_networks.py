@@ -1,4 +1,4 @@
-"""The claims chapter 5 makes, checked against a fresh execution of the chapter."""
+"""The claims chapter 7 makes, checked against a fresh execution of the chapter."""
 
 import numpy as np
 import pytest
@@ -10,7 +10,7 @@ from examples.models import mlp
 from examples.training import predict, train_per_sample
 from tests.chapter_runner import BOOK
 
-CHAPTER = "05-deeper-networks.md"
+CHAPTER = "07-deeper-networks.md"
 
 
 @pytest.fixture(scope="module")

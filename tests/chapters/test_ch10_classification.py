@@ -1,4 +1,4 @@
-"""The claims chapter 8 makes, checked against a fresh execution of the chapter."""
+"""The claims chapter 10 makes, checked against a fresh execution of the chapter."""
 
 import numpy as np
 import pytest
@@ -7,7 +7,7 @@ from examples.classification import scores, split_data, train_classifier, two_mo
 from examples.models import mlp
 from tests.chapter_runner import BOOK
 
-CHAPTER = "08-classification.md"
+CHAPTER = "10-classification.md"
 
 SPLIT = split_data(*two_moons(n=400, noise=0.2, seed=0), val=0.25, test=0.25, seed=0)
 

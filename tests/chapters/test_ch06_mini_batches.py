@@ -1,4 +1,4 @@
-"""The claims chapter 10 makes, checked against its execution."""
+"""The claims chapter 6 makes, checked against its execution."""
 
 import numpy as np
 import pytest
@@ -9,7 +9,7 @@ from examples.ensemble import train_ensemble
 from examples.mini_batches import SETTINGS, largest_stable_lr
 from examples.outcomes import FIT_BELOW, classify_runs
 
-CHAPTER = "10-mini-batches.md"
+CHAPTER = "06-mini-batches.md"
 X, Y = parabola(-5, 5)
 
 

@@ -1,4 +1,4 @@
-"""The claims chapter 6 makes, checked against a fresh execution of the chapter."""
+"""The claims chapter 8 makes, checked against a fresh execution of the chapter."""
 
 import re
 
@@ -7,7 +7,7 @@ import pytest
 
 from tests.chapter_runner import BOOK
 
-CHAPTER = "06-activation-functions.md"
+CHAPTER = "08-activation-functions.md"
 
 
 def test_runs_without_errors(chapter):

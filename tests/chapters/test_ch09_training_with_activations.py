@@ -1,4 +1,4 @@
-"""The claims chapter 7 makes, checked against a fresh execution of the chapter."""
+"""The claims chapter 9 makes, checked against a fresh execution of the chapter."""
 
 import re
 
@@ -7,7 +7,7 @@ import pytest
 
 from tests.chapter_runner import BOOK
 
-CHAPTER = "07-training-with-activations.md"
+CHAPTER = "09-training-with-activations.md"
 NAMES = ["sigmoid", "tanh", "relu", "leaky_relu", "gelu"]
 
 
