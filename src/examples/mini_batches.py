@@ -272,13 +272,19 @@ def compare_settings(
 
 def plot_fit_share(results: Sequence[SettingResult], ax=None):
     """For each setting, the share of seeds whose loss has reached the fit
-    threshold by each epoch (log scale of epochs)."""
+    threshold by each epoch (log scale of epochs). Line style tells batch
+    sizes apart where colours are close: dashed per sample, dash-dot for
+    mini-batches, solid for the largest batch (the full batch)."""
     ax = get_axes(ax)
+    largest = max((r.setting.batch_size for r in results), default=1)
     for colour, result in zip(PALETTE, results, strict=False):
         first = result.epochs_to_fit
         epochs = np.arange(1, result.num_epochs + 1)
         reached = (first[None, :] > 0) & (first[None, :] <= epochs[:, None])
-        ax.plot(epochs, reached.mean(axis=1), color=colour, label=result.setting.name)
+        size = result.setting.batch_size
+        style = "--" if size == 1 else "-" if size == largest else "-."
+        ax.plot(epochs, reached.mean(axis=1), color=colour, linestyle=style,
+                label=result.setting.name)  # fmt: skip
     ax.set_xscale("log")
     ax.set_xlabel("epoch")
     ax.set_ylabel("share that reached a fit")
