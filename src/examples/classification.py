@@ -8,9 +8,9 @@ layer. Training is full-batch gradient descent on the cross-entropy, one step pe
 epoch on the mean loss over the training set.
 
 :func:`train_many` trains many copies of one architecture side by side, one copy
-per seed, with every parameter stacked along a first dimension of size ``seeds``;
-copy ``k`` is :func:`train_classifier` on ``mlp(sizes, activation, seed=k)``, up
-to float32 rounding.
+per seed, with the book's ensemble trainer (:class:`examples.ensemble.EnsembleTrainer`
+with two inputs and the cross-entropy); copy ``k`` is :func:`train_classifier` on
+``mlp(sizes, activation, seed=k)``, up to float32 rounding.
 
 Shown in chapter 10 (``10-classification``, figures ``fig-classification-loss``,
 ``fig-logistic-boundary``, ``fig-logit-gradients``, ``fig-moons-data``,
@@ -19,7 +19,6 @@ Shown in chapter 10 (``10-classification``, figures ``fig-classification-loss``,
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -31,6 +30,7 @@ from matplotlib.axes import Axes
 from torch import nn
 
 from examples import _validate
+from examples.ensemble import EnsembleHistory, EnsembleTrainer
 from examples.models import activation as activation_module
 from examples.models import mlp
 from examples.plotting import PALETTE
@@ -45,7 +45,6 @@ __all__ = [
     "evaluate",
     "fit",
     "fit_many",
-    "forward_many",
     "logit_gradients",
     "plot_decision_boundary",
     "plot_accuracy_spread",
@@ -55,7 +54,6 @@ __all__ = [
     "plot_moons",
     "scores",
     "split_data",
-    "stack_parameters",
     "train_classifier",
     "train_many",
     "two_moons",
@@ -376,7 +374,7 @@ def train_many(
     if not isinstance(split, Split):
         raise TypeError(f"split must be a Split, got {type(split).__name__}")
     seeds = _check_seeds(seeds)
-    act = activation_module(activation)  # also checks the name
+    activation_module(activation)  # also checks the name
     mlp(sizes, activation, seed=0)  # checks sizes
     if sizes[0] != split.train[0].shape[1] or sizes[-1] != 1:
         raise ValueError(
@@ -384,17 +382,17 @@ def train_many(
             f"and end with 1 output, got {tuple(sizes)}"
         )
     _check_training_args(nn.Identity(), split, lr, momentum, num_epochs)
-    params = stack_parameters(sizes, activation, seeds)
-    fit_many(params, act, split, lr, momentum, num_epochs)
+    history = fit_many(split, sizes, activation, seeds, lr, momentum, num_epochs)
     loss, acc = {}, {}
     for name in ("train", "val", "test"):
         X, y = _tensors(*getattr(split, name))
-        with torch.no_grad():
-            logit = forward_many(params, act, X)
+        logit = torch.from_numpy(history.predict(getattr(split, name)[0])).float()
         loss[name] = _per_copy_cross_entropy(logit, y).numpy()
         acc[name] = ((logit > 0) == (y == 1)).double().mean(dim=1).numpy()
-    detached = [p.detach() for p in params]
-    return ManyRuns(seeds, tuple(sizes), activation, loss, acc, detached)
+    params = []
+    for weight, bias in zip(history.weights, history.biases, strict=True):
+        params += [torch.from_numpy(weight), torch.from_numpy(bias)]
+    return ManyRuns(seeds, tuple(sizes), activation, loss, acc, params)
 
 
 def _check_seeds(seeds: Sequence[int]) -> np.ndarray:
@@ -406,54 +404,19 @@ def _check_seeds(seeds: Sequence[int]) -> np.ndarray:
     return np.array(seeds, dtype=np.int64)
 
 
-def stack_parameters(
-    sizes: Sequence[int], activation: str, seeds: np.ndarray
-) -> list[torch.Tensor]:
-    """Every copy's initial parameters, stacked: ``[weight1, bias1, ...]``.
-
-    Copy ``k``'s are drawn exactly as ``mlp(sizes, activation, seed=seeds[k])``
-    draws them (:func:`examples.models.init_linear_`), without building the model.
-    """
-    per_layer: list[list[torch.Tensor]] = [[] for _ in range(2 * (len(sizes) - 1))]
-    for seed in seeds:
-        generator = torch.Generator().manual_seed(int(seed))
-        for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
-            bound = 1.0 / math.sqrt(fan_in)
-            for j, shape in enumerate(((fan_out, fan_in), (fan_out,))):
-                tensor = torch.empty(shape).uniform_(-bound, bound, generator=generator)
-                per_layer[2 * i + j].append(tensor)
-    return [torch.stack(tensors).requires_grad_() for tensors in per_layer]
-
-
-def forward_many(
-    params: list[torch.Tensor], act: nn.Module, X: torch.Tensor
-) -> torch.Tensor:
-    """The logits of every copy at every point, shape ``(seeds, n)``."""
-    weight, bias = params[0], params[1]  # (seeds, out, in), (seeds, out)
-    seeds, out, _ = weight.shape
-    # The copies share the input, so the first layer of all of them is one
-    # matrix product: (n, in) @ (in, seeds * out), then split per copy.
-    a = torch.addmm(bias.reshape(-1), X, weight.reshape(seeds * out, -1).T)
-    a = a.reshape(len(X), seeds, out)
-    for i in range(1, len(params) // 2):
-        weight, bias = params[2 * i], params[2 * i + 1]
-        # every copy's own layer: a[n, s, :] @ weight[s].T + bias[s]
-        a = torch.einsum("nsi,soi->nso", act(a), weight) + bias
-    return a.squeeze(2).T
-
-
-def fit_many(params, act, split, lr, momentum, num_epochs) -> None:
-    """Full-batch gradient descent on every copy at once, in place."""
-    X, y = _tensors(*split.train)
-    optimizer = torch.optim.SGD(params, lr=lr, momentum=momentum)
-    for _ in range(num_epochs):
-        optimizer.zero_grad()
-        logit = forward_many(params, act, X)  # (seeds, n)
-        loss = _per_copy_cross_entropy(logit, y)  # (seeds,)
-        # Each copy's loss depends on its own parameters only, so the
-        # gradient of the sum is, for each copy, the gradient of its loss.
-        loss.sum().backward()
-        optimizer.step()
+def fit_many(
+    split, sizes, activation, seeds, lr, momentum, num_epochs
+) -> EnsembleHistory:
+    """Full-batch gradient descent on every copy at once."""
+    X, y = check_points(*split.train)
+    trainer = EnsembleTrainer(
+        X, y, sizes=sizes, activations=activation, seeds=seeds, lr=lr,
+        momentum=momentum,
+        batch_size=len(y),  # one step per epoch, on all the points
+        loss="cross_entropy",  # of the logit, against the labels 0, 1
+    )  # fmt: skip
+    trainer.train(num_epochs)
+    return trainer.history()  # every copy's losses and parameters
 
 
 def _per_copy_cross_entropy(logit: torch.Tensor, y: torch.Tensor) -> torch.Tensor:

@@ -32,6 +32,12 @@ Mini-batches (``batch_size``), shuffling (``shuffle_seed``, the order a seeded
 ``DataLoader`` draws) and Adam (``optimizer="adam"``) take the steps of the
 one-model loop :func:`examples.mini_batches.fit_in_batches` from the same start.
 
+Classification (``loss="cross_entropy"``): the output is a logit ``z``, the loss
+of a sample with label ``y`` (0 or 1) is ``nn.BCEWithLogitsLoss``'s,
+``log(1 + exp(z)) - y * z`` (the cross-entropy of ``sigmoid(z)``), and its
+gradient ``sigmoid(z) - y``. Inputs with more than one feature (``X`` of shape
+``(n, d)`` and ``sizes[0] = d``) go with it; both take the mini-batch path.
+
 Shown in chapter 4 (``04-parabola-network``); chapter 6 (``06-mini-batches``); chapter 7
 (``07-deeper-networks``); chapter 8 (``08-activation-functions``); chapter 9
 (``09-training-with-activations``).
@@ -103,10 +109,14 @@ class EnsembleHistory:
     def predict(self, X: Sequence[float] | np.ndarray) -> np.ndarray:
         """The predictions of every copy at each ``x`` in ``X``, shape (K, len(X)).
 
-        Computed in float32 as the models would, returned as float64.
+        ``X`` is ``(n,)``, or ``(n, d)`` for a network of ``d > 1`` inputs; with
+        the cross-entropy, the predictions are logits. Computed in float32 as the
+        models would, returned as float64.
         """
-        X_arr = _validate.finite_vector("X", X)
-        a = torch.tensor(X_arr, dtype=torch.float32).expand(len(self.seeds), 1, -1)
+        X_arr = _check_inputs(X, self.sizes[0])
+        X_t = torch.tensor(X_arr, dtype=torch.float32)
+        X_t = X_t.view(1, -1) if X_t.dim() == 1 else X_t.T
+        a = X_t.expand(len(self.seeds), -1, -1)
         last = len(self.weights) - 1
         for layer, (weight, bias) in enumerate(
             zip(self.weights, self.biases, strict=True)
@@ -196,6 +206,10 @@ MAX_BYTES = 8 * 2**30
 
 #: The optimisers the ensemble can use, as ``torch.optim`` names them in lower case.
 OPTIMIZERS = ("sgd", "adam")
+
+#: The losses the ensemble can minimise: the squared error, and the
+#: cross-entropy of a logit (``nn.BCEWithLogitsLoss``) for labels 0 and 1.
+LOSSES = ("mse", "cross_entropy")
 
 #: Adam's settings: PyTorch's defaults (betas and eps of ``torch.optim.Adam``).
 ADAM_BETAS = (0.9, 0.999)
@@ -300,11 +314,33 @@ def _check_seeds(seeds: Sequence[int] | np.ndarray) -> np.ndarray:
     return arr.astype(np.int64)
 
 
+def _check_inputs(X: Sequence[float] | np.ndarray, num_inputs: int) -> np.ndarray:
+    """X as (n,) for one input, or as (n, num_inputs), finite in float32."""
+    if num_inputs == 1:
+        return _validate.finite_vector("X", X, float32=True)
+    try:
+        X_arr = np.array(X.detach().cpu().numpy() if hasattr(X, "detach") else X)
+        X_arr = X_arr.astype(np.float64)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"X must be an array of numbers: {err}") from None
+    if X_arr.ndim != 2 or X_arr.shape[0] == 0 or X_arr.shape[1] != num_inputs:
+        raise ValueError(
+            f"X must have shape (n, {num_inputs}), one column per input of "
+            f"sizes[0] = {num_inputs}, got {X_arr.shape}"
+        )
+    if not np.all(np.abs(X_arr) <= np.finfo(np.float32).max):  # NaN fails too
+        raise ValueError("X must hold only numbers finite in float32")
+    return X_arr
+
+
 def _check_targets(
-    X: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray, num_copies: int
+    X: Sequence[float] | np.ndarray,
+    y: Sequence[float] | np.ndarray,
+    num_copies: int,
+    num_inputs: int = 1,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """X as (n,) and y as (K, n): one shared target vector or one per copy."""
-    X_arr = _validate.finite_vector("X", X, float32=True)
+    """X as (n,) or (n, d) and y as (K, n): one shared target vector or one per copy."""
+    X_arr = _check_inputs(X, num_inputs)
     try:
         y_arr = np.asarray(y.detach().cpu().numpy() if hasattr(y, "detach") else y)
     except (TypeError, ValueError) as err:
@@ -317,8 +353,29 @@ def _check_targets(
             f"y must have shape (n,) or (K, n) = ({num_copies}, {len(X_arr)}), "
             f"got {y_arr.shape}"
         )
-    X_arr, y_vec = _validate.data_pair(X_arr, y, float32=True)
+    if num_inputs == 1:
+        X_arr, y_vec = _validate.data_pair(X_arr, y, float32=True)
+    else:
+        y_vec = _validate.finite_vector("y", y, float32=True)
+        if len(y_vec) != len(X_arr):
+            raise ValueError(
+                f"X and y must have the same length, got {len(X_arr)} and {len(y_vec)}"
+            )
     return X_arr, np.broadcast_to(y_vec, (num_copies, len(y_vec)))
+
+
+def _check_loss(loss: str, y: np.ndarray) -> str:
+    """The loss's name, checked, and with the cross-entropy, y's labels too."""
+    if not isinstance(loss, str) or loss not in LOSSES:
+        raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
+    if loss == "cross_entropy":
+        bad = y[(y != 0) & (y != 1)]
+        if bad.size:
+            raise ValueError(
+                "y must hold only the labels 0 and 1 with loss='cross_entropy', "
+                f"got {bad[0]}"
+            )
+    return loss
 
 
 def _check_memory(sizes: Sequence[int], num_copies: int, n: int) -> None:
@@ -404,7 +461,7 @@ class EnsembleTrainer:
     so a caller can train in chunks (to show progress) and read the
     :meth:`history` at any point. Arguments as for :func:`train_ensemble`;
     ``y`` is one target vector for every copy, or a ``(K, n)`` array with one
-    per copy, and ``sizes`` must start and end with 1. A copy whose loss stops
+    per copy, and ``sizes`` must end with 1 (and start with 1 or X's columns). A copy whose loss stops
     being finite has NaN loss from that epoch on.
 
     >>> from examples.data import parabola
@@ -430,25 +487,29 @@ class EnsembleTrainer:
         batch_size: int = 1,
         shuffle_seed: int | None = None,
         optimizer: str = "sgd",
+        loss: str = "mse",
     ) -> None:
         self.seeds = _check_seeds(seeds)
         num_copies = len(self.seeds)
-        X_arr, y_arr = _check_targets(X, y, num_copies)
+        if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
+            raise ValueError(f"sizes must be a sequence of widths, got {sizes!r}")
+        _check_mlp(sizes, activations, 0)  # the model's own checks of both
+        num_inputs = int(sizes[0])
+        X_arr, y_arr = _check_targets(X, y, num_copies, num_inputs)
+        self.loss = _check_loss(loss, y_arr)
         self.lr = _validate.positive_number("lr", lr)
         self.momentum = _validate.non_negative_number("momentum", momentum)
         self.optimizer, self.batch_size, self.shuffle_seed = _check_batching(
             optimizer, self.momentum, batch_size, shuffle_seed, len(X_arr)
         )
-        if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
-            raise ValueError(f"sizes must be a sequence of widths, got {sizes!r}")
-        _check_mlp(sizes, activations, 0)  # the model's own checks of both
-        _check_memory(sizes, num_copies, len(X_arr))
+        _check_memory(sizes, num_copies, len(X_arr) * num_inputs)
         self.sizes = tuple(int(s) for s in sizes)
-        if self.sizes[0] != 1 or self.sizes[-1] != 1:
+        if self.sizes[-1] != 1:
             raise ValueError(
-                "sizes must start and end with 1 (one input x, one output y_hat), "
-                f"got {list(self.sizes)}"
+                f"sizes must end with 1 (one output y_hat), got {list(self.sizes)}"
             )
+        # one input and the squared error: the per-sample kernels of _step
+        self._per_sample = num_inputs == 1 and self.loss == "mse"
         n_hidden = len(self.sizes) - 2
         self.activations = (
             (activations,) * n_hidden
@@ -477,8 +538,9 @@ class EnsembleTrainer:
 
         K = num_copies
         self._n = len(X_arr)
-        self._x = X_arr.tolist()  # the first layer's weight gradient is delta * x
-        x_col = torch.tensor(X_arr, dtype=torch.float32).reshape(-1, 1, 1, 1)
+        X_one = X_arr if num_inputs == 1 else X_arr[:, 0]  # unused by _batch_step
+        self._x = X_one.tolist()  # the first layer's weight gradient is delta * x
+        x_col = torch.tensor(X_one, dtype=torch.float32).reshape(-1, 1, 1, 1)
         x_col = x_col.expand(self._n, K, 1, 1).contiguous()  # (n, K, 1, 1)
         y_t = torch.tensor(np.ascontiguousarray(y_arr.T), dtype=torch.float32)
         self._y = list(y_t.reshape(self._n, K, 1, 1))
@@ -502,7 +564,7 @@ class EnsembleTrainer:
         self.epochs_done = 0
         # Mini-batches: the data as tensors, and the order the batches come in,
         # drawn as a DataLoader with a generator seeded shuffle_seed draws it.
-        self._X_t = torch.tensor(X_arr, dtype=torch.float32)
+        self._X_t = torch.tensor(X_arr, dtype=torch.float32)  # (n,) or (n, d)
         self._Y_t = y_t.T.contiguous()  # (K, n)
         self._order = _BatchOrder(self._n, self.batch_size, self.shuffle_seed)
         # Adam's two moving averages (per parameter, flat) and its step count
@@ -568,13 +630,13 @@ class EnsembleTrainer:
 
     def _epoch(self) -> None:
         """One epoch: every sample once, in order or shuffled, in mini-batches."""
-        if self.batch_size == 1 and self.shuffle_seed is None:
+        if self._per_sample and self.batch_size == 1 and self.shuffle_seed is None:
             for i in range(self._n):
                 self._step(i)
             return
         for batch in self._order.epoch():
             x = self._X_t[batch]
-            if len(x) == 1:
+            if len(x) == 1 and self._per_sample:
                 self._step(batch.start if isinstance(batch, slice) else int(batch[0]))
             else:
                 self._batch_step(batch, x)
@@ -583,15 +645,25 @@ class EnsembleTrainer:
         """One step of every copy on the mean loss of the samples in ``batch``."""
         weights, biases, grad_w, grad_b = self._layers
         K, B = self.num_copies, len(x)
-        inputs = [x.view(1, 1, B).expand(K, 1, B)]
+        if x.dim() == 1:
+            inputs = [x.view(1, 1, B).expand(K, 1, B)]
+        else:  # (B, d) -> (K, d, B): one column per sample
+            inputs = [x.T.unsqueeze(0).expand(K, -1, B)]
         zs = []
         for layer, act in enumerate(self._acts):
             zs.append(torch.baddbmm(biases[layer], weights[layer], inputs[-1]))
             inputs.append(act.forward(zs[-1], torch.empty_like(zs[-1])))
         y_hat = torch.baddbmm(biases[-1], weights[-1], inputs[-1])
-        diff = y_hat - self._Y_t[:, batch].view(K, 1, B)
-        self._epoch_loss.add_(torch.sum(diff * diff, 2, keepdim=True))
-        delta = diff * (2.0 / B)  # d mean((y_hat - y)^2) / d y_hat
+        target = self._Y_t[:, batch].view(K, 1, B)
+        if self.loss == "cross_entropy":  # y_hat is the logit z
+            # log(1 + exp(z)) - y z, and its gradient sigmoid(z) - y
+            per_sample = torch.nn.functional.softplus(y_hat) - target * y_hat
+            self._epoch_loss.add_(torch.sum(per_sample, 2, keepdim=True))
+            delta = (torch.sigmoid(y_hat) - target) / B
+        else:
+            diff = y_hat - target
+            self._epoch_loss.add_(torch.sum(diff * diff, 2, keepdim=True))
+            delta = diff * (2.0 / B)  # d mean((y_hat - y)^2) / d y_hat
         for layer in range(len(self._acts), -1, -1):
             torch.sum(delta, 2, keepdim=True, out=grad_b[layer])
             torch.bmm(delta, inputs[layer].transpose(1, 2), out=grad_w[layer])
@@ -675,6 +747,7 @@ def train_ensemble(
     batch_size: int = 1,
     shuffle_seed: int | None = None,
     optimizer: str = "sgd",
+    loss: str = "mse",
 ) -> EnsembleHistory:
     """Train one copy of ``mlp(sizes, activations, seed=s)`` per seed ``s``.
 
@@ -688,13 +761,15 @@ def train_ensemble(
     ``shuffle_seed``, in the order ``DataLoader(..., shuffle=True,
     generator=torch.Generator().manual_seed(shuffle_seed))`` gives, the same
     for every copy. ``optimizer`` is ``"sgd"`` (with ``momentum``) or
-    ``"adam"`` (``torch.optim.Adam``'s defaults but ``lr``).
+    ``"adam"`` (``torch.optim.Adam``'s defaults but ``lr``). ``loss`` is
+    ``"mse"`` or ``"cross_entropy"`` (of a logit, against labels 0 and 1, as
+    ``nn.BCEWithLogitsLoss``); with ``sizes[0] = d > 1``, ``X`` is ``(n, d)``.
     """
     _validate.iteration_count("num_epochs", num_epochs)
     settings = {"sizes": sizes, "activations": activations, "seeds": seeds}
     settings |= {"batch_size": batch_size, "shuffle_seed": shuffle_seed}
     trainer = EnsembleTrainer(
-        X, y, **settings, lr=lr, momentum=momentum, optimizer=optimizer
+        X, y, **settings, lr=lr, momentum=momentum, optimizer=optimizer, loss=loss
     )
     trainer.train(num_epochs)
     return trainer.history()
