@@ -52,8 +52,12 @@ EXCEPTION_LINE = re.compile(r"[A-Za-z_][\w.]*(: .*)?$")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 #: Sphinx's warnings and errors (``path:line: WARNING: ...``), repeated at the end.
 PROBLEM = re.compile(r"\b(WARNING|ERROR|CRITICAL|SEVERE):")
-#: The parsers' configuration, printed at every start (it stays in SPHINX_LOG).
-NOISE = re.compile(r"^(myst|myst-nb) v[\d.]+: \w+ParserConfig\(")
+#: The parsers' configuration, printed at every start, and sphinxext-opengraph's note
+#: that it makes no social cards (book/_ext/bml_opengraph.py): both stay in SPHINX_LOG.
+NOISE = re.compile(
+    r"^(myst|myst-nb) v[\d.]+: \w+ParserConfig\("
+    r"|^matplotlib is not installed, social cards will not be generated$"
+)
 CANNOT_WRITE = 73
 WRITE_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.EISDIR, errno.ENOSPC}
 PHASES: dict[str, float] = {}  # seconds spent in each step, for the report

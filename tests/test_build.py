@@ -94,3 +94,30 @@ def test_output_is_quiet_and_ends_with_the_warnings_at_their_line(tmp_path):
     line = text.splitlines().index("See {numref}`fig-does-not-exist`.") + 1
     assert f"\n[book]   book/99-extra.md:{line}: WARNING: undefined label" in tail, tail
     assert tail.rstrip().splitlines()[-1].startswith("[book] BUILD FAILED")
+
+
+def test_social_cards_are_refused_and_og_tags_kept(tmp_path):
+    """sphinxext-opengraph is loaded without its social cards (bml_opengraph, so that
+    Sphinx never imports matplotlib): asking for them fails at once, naming the
+    setting; without them every page keeps its og: tags, and the build says nothing
+    of matplotlib."""
+    book = make_small_book(tmp_path, FAILING_CHAPTER.replace("1 / 0", "1 + 1"))
+    config = book / "_config.yml"
+    original = config.read_text(encoding="utf-8")
+    assert "ogp_social_cards: {enable: false}" in original
+    config.write_text(
+        original.replace(
+            "ogp_social_cards: {enable: false}", "ogp_social_cards: {enable: true}"
+        ),
+        encoding="utf-8",
+    )
+    result = build(book)
+    assert result.returncode != 0
+    assert "ogp_social_cards must be {enable: false}" in result.output
+    config.write_text(original, encoding="utf-8")
+    result = build(book)
+    assert result.returncode == 0, result.output
+    assert "matplotlib" not in result.output
+    page = (book / "_build" / "html" / "book" / "99-extra.html").read_text()
+    assert '<meta property="og:title"' in page
+    assert '<meta property="og:url"' in page
