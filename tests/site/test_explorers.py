@@ -323,18 +323,23 @@ def test_setting_and_seed_sliders_draw_that_run(visits, name, seed):
     assert setting.get_attribute("aria-valuetext") == name
     assert root.locator("output").first.inner_text() == name
 
-    # the package's own computation: that setting, that seed, trained alone
+    # the package's own computation: that setting over the chapter's 1000 seeds
+    # (batches of 4 with momentum amplify float32 rounding, which depends on the
+    # number of copies, so a seed trained alone ends at the same outcome but not
+    # at the same loss to three digits)
     X, y = parabola(-5, 5)
-    (alone,) = compare_settings(
-        X, y, [SETTINGS[names.index(name)]], seeds=[seed], num_epochs=1000
-    )
+    setting = SETTINGS[names.index(name)]
+    (result,) = compare_settings(X, y, [setting], seeds=range(1000), num_epochs=1000)
+    (alone,) = compare_settings(X, y, [setting], seeds=[seed], num_epochs=1000)
     panel = visible_panel(root)
     assert panel.get_attribute("data-key") == f"setting={name}|seed={seed}"
+    assert panel.get_attribute("data-outcome") == str(result.labels[seed])
     assert panel.get_attribute("data-outcome") == str(alone.labels[0])
-    assert panel.get_attribute("data-epochs-to-fit") == str(alone.epochs_to_fit[0])
+    first = str(result.epochs_to_fit[seed])
+    assert panel.get_attribute("data-epochs-to-fit") == first
     figure = panel.get_by_role("img")
     assert figure.count() == 1
-    summary = describe_setting_run(alone, seed)
+    summary = describe_setting_run(result, seed)
     assert figure.get_attribute("aria-label") == f"{summary} {SETTING_ALT}"
     assert root.locator(".bml-explore__summary").inner_text() == summary
     title = figure.locator(".bml-explore__title").first.text_content()
@@ -342,7 +347,8 @@ def test_setting_and_seed_sliders_draw_that_run(visits, name, seed):
     curve = figure.locator("polyline.bml-explore__line").first.get_attribute("points")
     drawn = [float(p.split(",")[1]) for p in curve.split()]
     expected = [
-        float(v) for v in _ys(_FIT_AXES, alone.runs.predict(list(FIT_GRID))[0]).split()
+        float(v)
+        for v in _ys(_FIT_AXES, result.runs.predict(list(FIT_GRID))[seed]).split()
     ]
     assert drawn == pytest.approx(expected, abs=1.01)  # whole pixels, float32
 
