@@ -478,3 +478,109 @@ def test_a_compact_panel_whose_alt_is_not_its_summary_is_refused():
     panels[(1,)] = Panel("x</svg>", "other", "s1", lines=("1",))
     with pytest.raises(ValueError, match="alt_suffix; seed=1"):
         Explorer("x", (control,), panels, "", True, "end").to_html()
+
+
+# ---------------------------------------------------------------------------------
+# Chapter 6: the setting and the seed, from compare_settings' own runs
+
+
+@pytest.fixture(scope="module")
+def setting_results():
+    from examples.data import parabola
+    from examples.mini_batches import SETTINGS, compare_settings
+
+    X, y = parabola(-5, 5)
+    chosen = [SETTINGS[0], SETTINGS[4]]  # per sample in order; full batch, m 0.9
+    results = compare_settings(X, y, chosen, seeds=range(6), num_epochs=300)
+    return X, y, results
+
+
+@pytest.fixture(scope="module")
+def settings_panels(setting_results):
+    from examples.explore import settings_explorer
+
+    X, y, results = setting_results
+    return settings_explorer(
+        results, X, y, seeds=(0, 3, 5), default=("full batch, m 0.9", 3)
+    )
+
+
+@pytest.mark.parametrize("index", [0, 1])
+@pytest.mark.parametrize("seed", [0, 5])
+def test_settings_panels_are_that_seed_trained_alone(
+    setting_results, settings_panels, index, seed
+):
+    from examples.ensemble import train_ensemble
+    from examples.explore import _FIT_AXES, FIT_GRID, describe_setting_run
+    from examples.outcomes import classify_runs
+
+    X, y, results = setting_results
+    result = results[index]
+    s = result.setting
+    alone = train_ensemble(
+        X, y, sizes=(1, 2, 1), activations="sigmoid", seeds=[seed], lr=s.lr,
+        num_epochs=300, batch_size=s.batch_size, shuffle_seed=s.shuffle_seed,
+        optimizer=s.optimizer, momentum=s.momentum,
+    )  # fmt: skip
+    final = float(alone.final_loss[0])
+    key = f"setting={s.name}|seed={seed}"
+    panel = next(p for p in parse(settings_panels).panels if p["data-key"] == key)
+    assert float(panel["data-final-loss"]) == pytest.approx(final, rel=1e-5)
+    assert panel["data-outcome"] == classify_runs([final], result.line_loss)[0]
+    summary = settings_panels.panels[(s.name, seed)].summary
+    assert summary == describe_setting_run(result, seed)
+    assert summary.startswith(f"{s.name}, seed {seed} ")
+    # the curve drawn is that network's prediction, y pixel by y pixel
+    fit_ys = [float(v) for v in panel["data-lines"].split(";")[0].split()]
+    expected = [_FIT_AXES._y(v) for v in alone.predict(list(FIT_GRID))[0]]
+    assert fit_ys == pytest.approx(expected, abs=1.01)  # whole pixels, float32
+    assert panel["data-titles"].startswith(f"{s.name}, seed {seed}|")
+
+
+def test_settings_explorer_is_compact_and_its_alt_follows_the_setting(
+    settings_panels,
+):
+    from examples.explore import SETTING_ALT
+
+    parsed = parse(settings_panels)
+    assert len(parsed.panels) == 2 * 3
+    assert settings_panels.to_html().count("<svg") == 1
+    visible = [p for p in parsed.panels if "hidden" not in p]
+    assert [p["data-key"] for p in visible] == ["setting=full batch, m 0.9|seed=3"]
+    alts = {p.alt for p in settings_panels.panels.values()}
+    assert len(alts) == 6
+    for panel in settings_panels.panels.values():
+        assert panel.alt == f"{panel.summary} {SETTING_ALT}"
+    assert "full batch, m 0.9, seed 3" in settings_panels.note
+    assert "website" in settings_panels.note
+
+
+def test_describe_setting_run_counts_the_first_fitting_epoch(setting_results):
+    from examples.explore import describe_setting_run
+
+    X, y, results = setting_results
+    for result in results:
+        for seed in range(6):
+            first = int(result.epochs_to_fit[seed])
+            text = describe_setting_run(result, seed)
+            if first > 0:
+                assert f"first below the fit threshold in epoch {first}." in text
+            else:
+                assert text.endswith("never below the fit threshold.")
+
+
+def test_settings_explorer_rejects_results_without_runs_or_seeds(
+    setting_results,
+):
+    import dataclasses
+
+    from examples.explore import describe_setting_run, settings_explorer
+
+    X, y, results = setting_results
+    bare = [dataclasses.replace(r, runs=None) for r in results]
+    with pytest.raises(ValueError, match="runs"):
+        settings_explorer(bare, X, y, seeds=(0, 1))
+    with pytest.raises(ValueError, match="seed must be one of the seeds"):
+        describe_setting_run(results[0], 6)
+    with pytest.raises(ValueError, match="results"):
+        settings_explorer([], X, y)

@@ -11,7 +11,8 @@ there is nothing for ``prefers-reduced-motion`` to stop.
 
 The builders, one per chapter: :func:`step_size_explorer` (chapter 1),
 :func:`learning_rate_explorer` (chapter 2), :func:`noise_explorer` (chapter 3),
-:func:`seed_explorer` (chapter 4), :func:`architecture_explorer` (chapter 7),
+:func:`seed_explorer` (chapter 4), :func:`settings_explorer` (chapter 6),
+:func:`architecture_explorer` (chapter 7),
 :func:`activation_explorer` (chapter 9) and :func:`classifier_explorer` (chapter 10).
 They draw runs that the tests and the reader notebooks compute too. A grid of
 hundreds of settings (chapter 4's thousand seeds) is written *compact*: one figure,
@@ -20,6 +21,7 @@ its paths, which the script moves into a copy of that figure.
 
 Shown in chapter 1 (``01-learning-by-nudging``); chapter 2 (``02-pytorch-linear``);
 chapter 3 (``03-linear-regression``); chapter 4 (``04-parabola-network``);
+chapter 6 (``06-mini-batches``);
 chapter 7 (``07-deeper-networks``); chapter 9 (``09-training-with-activations``);
 chapter 10 (``10-classification``).
 """
@@ -1270,4 +1272,139 @@ def classifier_explorer(
         note,
         True,
         CLASSIFIER_ALT,
+    )
+
+
+# ---------------------------------------------------------------------------------
+# Chapter 6: the setting (batch size, optimiser) and the seed of the 1-2-1 network
+
+#: The seeds of chapter 6's explorer: the first twenty of its thousand.
+SETTING_SEEDS = tuple(range(20))
+_SETTING_LOSS_AXES = _Axes((0, 1000), (0.1, 1000.0), log_y=True)
+
+
+def describe_setting_run(result, seed: int) -> str:
+    """One sentence: what seed ``seed`` did with ``result``'s setting (a
+    :class:`examples.mini_batches.SettingResult`), from its own trained runs."""
+    k = _setting_index(result, seed)
+    final = float(result.runs.final_loss[k])
+    outcome = str(result.labels[k])
+    first = int(result.epochs_to_fit[k])
+    reached = (
+        f"first below the fit threshold in epoch {first}"
+        if first > 0
+        else "never below the fit threshold"
+    )
+    return (
+        f"{result.setting.name}, seed {seed} {_OUTCOME_VERBS[outcome]}: final "
+        f"mean loss {final:.3g} (the best line's is {result.line_loss:.3g}); "
+        f"{reached}."
+    )
+
+
+def _setting_index(result, seed: int) -> int:
+    """The copy of ``result.runs`` trained from ``seed``."""
+    if getattr(result, "runs", None) is None:
+        raise ValueError("result must hold its runs (compare_settings keeps them)")
+    seed = _validate.non_negative_int("seed", seed)
+    found = np.flatnonzero(result.runs.seeds == seed)
+    if not found.size:
+        raise ValueError(f"seed must be one of the seeds trained, got {seed}")
+    return int(found[0])
+
+
+def _setting_panel(result, seed: int, X, y, fits: np.ndarray) -> Panel:
+    """Seed ``seed`` of ``result``; ``fits`` is ``result.runs.predict(FIT_GRID)``."""
+    k = _setting_index(result, seed)
+    loss = result.runs.loss[:, k]
+    last = len(loss) - 1
+    epochs = [e for e in LOSS_EPOCHS if e < last] + [last]
+    losses = [float(loss[e]) if math.isfinite(loss[e]) else 1e3 for e in epochs]
+    fit_values = fits[k]
+    titles = (f"{result.setting.name}, seed {seed}", "Its mean loss per epoch")
+    fit = svg_chart(
+        _FIT_AXES,
+        [
+            (FIT_GRID, fit_values, PALETTE[1]),
+            (FIT_GRID, [g * g for g in FIT_GRID], PALETTE[6]),
+        ],
+        x_ticks=range(-4, 5, 2),
+        y_ticks=[(v, f"{v:g}") for v in range(0, 31, 10)],
+        x_label="x",
+        y_label="y",
+        title=titles[0],
+        scatter=list(zip(map(float, X), map(float, y), strict=True)),
+        dashes=("", "2 3"),
+        legend=("network", "x²"),
+        varying=1,
+    )
+    line = result.line_loss
+    chart = svg_chart(
+        _SETTING_LOSS_AXES,
+        [(epochs, losses, PALETTE[0]), ((0, 1000), (line, line), PALETTE[6])],
+        x_ticks=range(0, 1001, 250),
+        y_ticks=[(10.0**p, f"{10**p:g}") for p in range(-1, 4)],
+        x_label="epoch",
+        y_label="mean loss (log scale)",
+        title=titles[1],
+        dashes=("", "2 3"),
+        legend=("training loss", "best line"),
+        varying=1,
+    )
+    summary = describe_setting_run(result, seed)
+    data = {
+        "outcome": str(result.labels[k]),
+        "final-loss": repr(float(loss[-1])),
+        "epochs-to-fit": str(int(result.epochs_to_fit[k])),
+    }
+    lines = (_ys(_FIT_AXES, fit_values), _ys(_SETTING_LOSS_AXES, losses))
+    return Panel(
+        _stack(fit, chart), f"{summary} {SETTING_ALT}", summary, data, lines, titles
+    )
+
+
+#: What chapter 6's explorer draws, the end of every panel's alt text.
+SETTING_ALT = (
+    "Top: the network's curve over the eleven points of the parabola, with x² "
+    "dotted. Bottom: its mean loss per epoch on a log scale, with the best "
+    "line's loss dotted."
+)
+
+
+def settings_explorer(
+    results: Sequence,
+    X,
+    y,
+    seeds: Sequence[int] = SETTING_SEEDS,
+    default: tuple[str, int] = ("full batch, m 0.9", 0),
+) -> Explorer:
+    """Chapter 6's explorer: for each setting of ``results`` (what
+    :func:`examples.mini_batches.compare_settings` returns, with its runs) and
+    each seed, that run's curve, its outcome and its loss per epoch. Nothing is
+    trained again. Compact: one figure, redrawn for each choice."""
+    X_arr, y_arr = _validate.data_pair(X, y)
+    if not results:
+        raise ValueError("results must hold at least one setting's results")
+    by_name = {r.setting.name: r for r in results}
+    s_control = Control("setting", "Setting", tuple(by_name), default[0])
+    seed_control = Control("seed", "Seed", tuple(map(int, seeds)), int(default[1]))
+    if any(getattr(r, "runs", None) is None for r in results):
+        raise ValueError("results must hold their runs (compare_settings keeps them)")
+    fits = {name: r.runs.predict(list(FIT_GRID)) for name, r in by_name.items()}
+    panels = {
+        (name, seed): _setting_panel(by_name[name], seed, X_arr, y_arr, fits[name])
+        for name, seed in product(s_control.values, seed_control.values)
+    }
+    note = (
+        f"This figure shows {default[0]}, seed {default[1]}; on the book's website "
+        f"two sliders let you choose any of the {len(by_name)} settings and "
+        f"{len(seed_control.values)} seeds."
+    )
+    return Explorer(
+        "Training setting and seed",
+        (s_control, seed_control),
+        panels,
+        note,
+        True,
+        SETTING_ALT,
     )

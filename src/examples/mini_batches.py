@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -21,7 +21,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from examples import _validate
 from examples.convergence import straight_line_loss
-from examples.ensemble import OPTIMIZERS, train_ensemble
+from examples.ensemble import OPTIMIZERS, EnsembleHistory, train_ensemble
 from examples.outcomes import FIT_BELOW, classify_runs
 from examples.plotting import PALETTE, get_axes
 from examples.training import as_tensors
@@ -229,6 +229,9 @@ class SettingResult:
     seconds: float  # the time the ensemble took to train
     num_epochs: int
     line_loss: float  # the best straight line's loss, the outcomes' reference
+    #: The trained runs themselves (curves, loss per epoch), for chapter 6's
+    #: explorer, which shows them without training again.
+    runs: EnsembleHistory | None = field(default=None, repr=False)
 
     @property
     def fit_threshold(self) -> float:
@@ -265,7 +268,7 @@ def compare_settings(
         seconds = time.perf_counter() - start
         labels = classify_runs(runs.final_loss, line_loss)
         first = epochs_to_fit(runs.loss, line_loss)
-        result = SettingResult(s, labels, first, seconds, num_epochs, line_loss)
+        result = SettingResult(s, labels, first, seconds, num_epochs, line_loss, runs)
         results.append(result)
     return results
 

@@ -113,3 +113,29 @@ def test_small_batches_reach_a_fit_more_often_than_they_end_in_one(chapter):
     g = chapter.glued
     assert g["batch_reached"] > g["batch_fits"]
     assert g["batch_reached"] > 0.9 * 1000
+
+
+def test_the_try_it_answer_counts_seeds_0_to_19_retrained(chapter):
+    """The dropdown's numbers (seeds 0-19 per sample in order and on the full
+    batch with momentum 0.9) against the same seeds trained again here."""
+    line = straight_line_loss(X, Y)
+    labels = {}
+    for name in ("per sample, in order", "full batch, m 0.9"):
+        s = next(s for s in SETTINGS if s.name == name)
+        runs = train_ensemble(
+            X, Y, sizes=(1, 2, 1), activations="sigmoid", seeds=range(20),
+            num_epochs=1000, lr=s.lr, batch_size=s.batch_size,
+            shuffle_seed=s.shuffle_seed, momentum=s.momentum,
+        )  # fmt: skip
+        labels[name] = classify_runs(runs.final_loss, line)
+    order, best = labels["per sample, in order"], labels["full batch, m 0.9"]
+    rescued = np.flatnonzero((order != "fits") & (best == "fits"))
+    g = chapter.glued
+    assert g["try_order_fits"] == int((order == "fits").sum())
+    assert g["try_best_fits"] == int((best == "fits").sum())
+    assert g["try_rescued"] == ", ".join(map(str, rescued))
+    assert g["try_rescued_count"] == len(rescued) > 0
+    # the dropdown says the full batch with momentum fits more of them
+    assert g["try_order_fits"] < g["try_best_fits"]
+    # the reader's cell describes the run it names
+    assert "full batch, m 0.9, seed 3 " in chapter.stdout()

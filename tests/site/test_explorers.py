@@ -1,4 +1,4 @@
-"""The explorers of chapters 1 to 7 in a real browser.
+"""The explorers of chapters 1 to 4, 6, 7, 9 and 10 in a real browser.
 
 Moving a control (with the keyboard, as a reader without a mouse does) must show the
 figure of that setting, checked against the package's own runs; every control is
@@ -26,6 +26,7 @@ CH01 = next((c for c in CHAPTERS if c.endswith("01-learning-by-nudging")), None)
 CH02 = next((c for c in CHAPTERS if c.endswith("02-pytorch-linear")), None)
 CH03 = next((c for c in CHAPTERS if c.endswith("03-linear-regression")), None)
 CH04 = next((c for c in CHAPTERS if c.endswith("04-parabola-network")), None)
+CH06 = next((c for c in CHAPTERS if c.endswith("06-mini-batches")), None)
 CH07 = next((c for c in CHAPTERS if c.endswith("07-deeper-networks")), None)
 CH10 = next((c for c in CHAPTERS if c.endswith("10-classification")), None)
 CH09 = next((c for c in CHAPTERS if c.endswith("09-training-with-activations")), None)
@@ -105,7 +106,7 @@ def test_lr_and_momentum_sliders_show_that_run(visits, lr, momentum):
 
 
 @pytest.mark.parametrize(
-    "chapter", ["CH01", "CH02", "CH03", "CH04", "CH07", "CH09", "CH10"]
+    "chapter", ["CH01", "CH02", "CH03", "CH04", "CH06", "CH07", "CH09", "CH10"]
 )
 def test_every_control_is_labelled_and_the_summary_is_announced(visits, chapter):
     if globals()[chapter] is None:
@@ -123,7 +124,7 @@ def test_every_control_is_labelled_and_the_summary_is_announced(visits, chapter)
 
 
 @pytest.mark.parametrize(
-    "chapter", ["CH01", "CH02", "CH03", "CH04", "CH07", "CH09", "CH10"]
+    "chapter", ["CH01", "CH02", "CH03", "CH04", "CH06", "CH07", "CH09", "CH10"]
 )
 def test_without_script_and_in_print_the_default_figure_shows(browser, server, chapter):
     if globals()[chapter] is None:
@@ -151,7 +152,9 @@ def test_figure_stays_on_white_in_dark_mode(visits):
     assert background == "rgb(255, 255, 255)"
 
 
-@pytest.mark.parametrize("chapter", ["CH01", "CH02", "CH04", "CH07", "CH09", "CH10"])
+@pytest.mark.parametrize(
+    "chapter", ["CH01", "CH02", "CH04", "CH06", "CH07", "CH09", "CH10"]
+)
 def test_page_weight_with_its_explorer_is_within_2_mb(visits, chapter):
     # The book's page budget (tests/site/test_pages.py): HTML, images and data;
     # the explorer's data are in the HTML. Scripts, styles and fonts are shared.
@@ -288,6 +291,66 @@ def test_seed_explorer_draws_each_figure_once(visits):
     # seeds 0 to 3 were drawn the first time and are shown again, not redrawn
     assert figures.count() == drawn
     assert visible_panel(root).get_attribute("data-key") == "seed=3"
+
+
+# ---------------------------------------------------------------------------------
+# Chapter 6: a setting and a seed of the 1-2-1 network
+
+
+@pytest.mark.skipif(CH06 is None, reason="chapter 6 is not in the toc")
+@pytest.mark.parametrize(
+    ("name", "seed"),
+    [("per sample, in order", 0), ("batches of 4, m 0.9", 19),
+     ("full batch, Adam", 3)],
+)  # fmt: skip
+def test_setting_and_seed_sliders_draw_that_run(visits, name, seed):
+    from examples.data import parabola
+    from examples.explore import (
+        _FIT_AXES,
+        FIT_GRID,
+        SETTING_ALT,
+        _ys,
+        describe_setting_run,
+    )
+    from examples.mini_batches import SETTINGS, compare_settings
+
+    page = visits(CH06).page
+    root = explorer(page, "setting")
+    names = [s.name for s in SETTINGS]
+    choose(root, "setting", names.index(name))
+    choose(root, "seed", seed)
+    setting = root.get_by_role("slider", name="Setting", exact=True)
+    assert setting.get_attribute("aria-valuetext") == name
+    assert root.locator("output").first.inner_text() == name
+
+    # the package's own computation: that setting over the chapter's 1000 seeds
+    # (batches of 4 with momentum amplify float32 rounding, which depends on the
+    # number of copies, so a seed trained alone ends at the same outcome but not
+    # at the same loss to three digits)
+    X, y = parabola(-5, 5)
+    setting = SETTINGS[names.index(name)]
+    (result,) = compare_settings(X, y, [setting], seeds=range(1000), num_epochs=1000)
+    (alone,) = compare_settings(X, y, [setting], seeds=[seed], num_epochs=1000)
+    panel = visible_panel(root)
+    assert panel.get_attribute("data-key") == f"setting={name}|seed={seed}"
+    assert panel.get_attribute("data-outcome") == str(result.labels[seed])
+    assert panel.get_attribute("data-outcome") == str(alone.labels[0])
+    first = str(result.epochs_to_fit[seed])
+    assert panel.get_attribute("data-epochs-to-fit") == first
+    figure = panel.get_by_role("img")
+    assert figure.count() == 1
+    summary = describe_setting_run(result, seed)
+    assert figure.get_attribute("aria-label") == f"{summary} {SETTING_ALT}"
+    assert root.locator(".bml-explore__summary").inner_text() == summary
+    title = figure.locator(".bml-explore__title").first.text_content()
+    assert title == f"{name}, seed {seed}"
+    curve = figure.locator("polyline.bml-explore__line").first.get_attribute("points")
+    drawn = [float(p.split(",")[1]) for p in curve.split()]
+    expected = [
+        float(v)
+        for v in _ys(_FIT_AXES, result.runs.predict(list(FIT_GRID))[seed]).split()
+    ]
+    assert drawn == pytest.approx(expected, abs=1.01)  # whole pixels, float32
 
 
 # ---------------------------------------------------------------------------------
