@@ -850,13 +850,19 @@ _OUTCOME_VERBS = {
 }
 
 
-def _seed_panel(run: SeedRun, X, y, line_loss: float, grid) -> Panel:
-    epochs = [e for e in LOSS_EPOCHS if e < len(run.loss)] + [len(run.loss) - 1]
-    losses = [run.loss[e] if math.isfinite(run.loss[e]) else 1e3 for e in epochs]
-    titles = ("The network's curve", "Its mean loss per epoch")
+def _parabola_charts(
+    grid, fit_values, X, y, loss, line_loss: float, loss_axes: _Axes, titles
+) -> tuple[str, str, list[float]]:
+    """A parabola run's two charts, its curve and its loss per epoch (log scale,
+    the best line dotted), and the losses drawn: each panel of the seed
+    explorer (chapter 4) and of the settings explorer (chapter 6)."""
+    last = len(loss) - 1
+    epochs = [e for e in LOSS_EPOCHS if e < last] + [last]
+    losses = [float(loss[e]) if math.isfinite(loss[e]) else 1e3 for e in epochs]
+    end = int(loss_axes.x_range[1])
     fit = svg_chart(
         _FIT_AXES,
-        [(grid, run.fit, PALETTE[1]), (grid, [g * g for g in grid], PALETTE[6])],
+        [(grid, fit_values, PALETTE[1]), (grid, [g * g for g in grid], PALETTE[6])],
         x_ticks=range(-4, 5, 2),
         y_ticks=[(v, f"{v:g}") for v in range(0, 31, 10)],
         x_label="x",
@@ -867,13 +873,13 @@ def _seed_panel(run: SeedRun, X, y, line_loss: float, grid) -> Panel:
         legend=("network", "x²"),
         varying=1,
     )
-    loss = svg_chart(
-        _SEED_LOSS_AXES,
+    chart = svg_chart(
+        loss_axes,
         [
             (epochs, losses, PALETTE[0]),
-            ((0, 2000), (line_loss, line_loss), PALETTE[6]),
+            ((0, end), (line_loss, line_loss), PALETTE[6]),
         ],
-        x_ticks=range(0, 2001, 500),
+        x_ticks=range(0, end + 1, end // 4),
         y_ticks=[(10.0**k, f"{10**k:g}") for k in range(-1, 4)],
         x_label="epoch",
         y_label="mean loss (log scale)",
@@ -881,6 +887,14 @@ def _seed_panel(run: SeedRun, X, y, line_loss: float, grid) -> Panel:
         dashes=("", "2 3"),
         legend=("training loss", "best line"),
         varying=1,
+    )
+    return fit, chart, losses
+
+
+def _seed_panel(run: SeedRun, X, y, line_loss: float, grid) -> Panel:
+    titles = ("The network's curve", "Its mean loss per epoch")
+    fit, loss, losses = _parabola_charts(
+        grid, run.fit, X, y, run.loss, line_loss, _SEED_LOSS_AXES, titles
     )
     summary = describe_seed(run.seed, run.final_loss, line_loss)
     alt = f"{summary} {SEED_ALT}"
@@ -1317,39 +1331,9 @@ def _setting_panel(result, seed: int, X, y, fits: np.ndarray) -> Panel:
     """Seed ``seed`` of ``result``; ``fits`` is ``result.runs.predict(FIT_GRID)``."""
     k = _setting_index(result, seed)
     loss = result.runs.loss[:, k]
-    last = len(loss) - 1
-    epochs = [e for e in LOSS_EPOCHS if e < last] + [last]
-    losses = [float(loss[e]) if math.isfinite(loss[e]) else 1e3 for e in epochs]
-    fit_values = fits[k]
     titles = (f"{result.setting.name}, seed {seed}", "Its mean loss per epoch")
-    fit = svg_chart(
-        _FIT_AXES,
-        [
-            (FIT_GRID, fit_values, PALETTE[1]),
-            (FIT_GRID, [g * g for g in FIT_GRID], PALETTE[6]),
-        ],
-        x_ticks=range(-4, 5, 2),
-        y_ticks=[(v, f"{v:g}") for v in range(0, 31, 10)],
-        x_label="x",
-        y_label="y",
-        title=titles[0],
-        scatter=list(zip(map(float, X), map(float, y), strict=True)),
-        dashes=("", "2 3"),
-        legend=("network", "x²"),
-        varying=1,
-    )
-    line = result.line_loss
-    chart = svg_chart(
-        _SETTING_LOSS_AXES,
-        [(epochs, losses, PALETTE[0]), ((0, 1000), (line, line), PALETTE[6])],
-        x_ticks=range(0, 1001, 250),
-        y_ticks=[(10.0**p, f"{10**p:g}") for p in range(-1, 4)],
-        x_label="epoch",
-        y_label="mean loss (log scale)",
-        title=titles[1],
-        dashes=("", "2 3"),
-        legend=("training loss", "best line"),
-        varying=1,
+    fit, chart, losses = _parabola_charts(
+        FIT_GRID, fits[k], X, y, loss, result.line_loss, _SETTING_LOSS_AXES, titles
     )
     summary = describe_setting_run(result, seed)
     data = {
@@ -1357,18 +1341,14 @@ def _setting_panel(result, seed: int, X, y, fits: np.ndarray) -> Panel:
         "final-loss": repr(float(loss[-1])),
         "epochs-to-fit": str(int(result.epochs_to_fit[k])),
     }
-    lines = (_ys(_FIT_AXES, fit_values), _ys(_SETTING_LOSS_AXES, losses))
+    lines = (_ys(_FIT_AXES, fits[k]), _ys(_SETTING_LOSS_AXES, losses))
     return Panel(
         _stack(fit, chart), f"{summary} {SETTING_ALT}", summary, data, lines, titles
     )
 
 
-#: What chapter 6's explorer draws, the end of every panel's alt text.
-SETTING_ALT = (
-    "Top: the network's curve over the eleven points of the parabola, with x² "
-    "dotted. Bottom: its mean loss per epoch on a log scale, with the best "
-    "line's loss dotted."
-)
+#: What chapter 6's explorer draws: the same two charts as chapter 4's.
+SETTING_ALT = SEED_ALT
 
 
 def settings_explorer(
