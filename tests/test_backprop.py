@@ -169,3 +169,117 @@ def test_plot_computation_graph_draws_one_box_per_node():
 def test_bad_input_names_the_argument(call, argument):
     with pytest.raises((ValueError, TypeError), match="^" + re.escape(argument)):
         call()
+
+
+# ---------------------------------------------------------------------------------
+# Finite differences in float64 and float32, for each nudge
+
+
+def _torch_differences(model, x, y, eps):
+    """Central differences of ``(model(x) - y)**2`` with PyTorch in float32, each
+    parameter nudged in place: an independent float32 reference."""
+    model = copy.deepcopy(model)
+    inp = torch.tensor([[x]], dtype=torch.float32)
+    grads = []
+    with torch.no_grad():
+        for t in model.parameters():
+            flat = t.view(-1)
+            for i in range(flat.numel()):
+                old = flat[i].clone()
+                flat[i] = old + eps
+                up = ((model(inp) - y) ** 2).sum()
+                flat[i] = old - eps
+                down = ((model(inp) - y) ** 2).sum()
+                flat[i] = old
+                grads.append(float((up - down) / (2 * torch.tensor(eps))))
+    return np.array(grads)
+
+
+def _flat(g):
+    return np.concatenate([np.ravel(g[n]) for n in NAMES])
+
+
+def test_loss_in_float64_is_loss_at_and_float32_rounds_it():
+    from examples.backprop import loss_in
+
+    p = network_parameters(mlp((1, 2, 1), "sigmoid", seed=0))
+    exact = loss_at(p, X[0], Y[0])
+    assert loss_in(p, X[0], Y[0], np.float64) == exact
+    rounded = loss_in(p, X[0], Y[0], np.float32)
+    assert rounded.dtype == np.float32
+    assert rounded == pytest.approx(exact, rel=1e-6)
+
+
+@pytest.mark.parametrize("eps", [1e-2, 1e-6, 1e-9])
+def test_float64_differences_are_the_chapters_central_differences(eps):
+    from examples.backprop import central_differences, differences_in
+
+    p = network_parameters(mlp((1, 2, 1), "sigmoid", seed=0))
+    ours = differences_in(p, X[0], Y[0], eps, np.float64)
+    theirs = central_differences(p, X[0], Y[0], eps)
+    assert max_difference(ours, theirs) == 0.0
+
+
+def test_float32_differences_agree_with_torch_where_truncation_dominates():
+    from examples.backprop import differences_in
+
+    model = mlp((1, 2, 1), "sigmoid", seed=0)
+    p = network_parameters(model)
+    ours = _flat(differences_in(p, X[0], Y[0], 1e-1, np.float32))
+    theirs = _torch_differences(model, X[0], Y[0], 1e-1)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-4)
+
+
+def test_a_nudge_float32_cannot_hold_is_lost_as_in_torch():
+    from examples.backprop import differences_in, finite_difference_errors
+
+    model = mlp((1, 2, 1), "sigmoid", seed=0)
+    p = network_parameters(model)
+    # every parameter is larger than 1e-5 in size: 1e-12 is below half its ulp
+    assert min(np.abs(_flat(p))) > 1e-5
+    assert not _flat(differences_in(p, X[0], Y[0], 1e-12, np.float32)).any()
+    assert not _torch_differences(model, X[0], Y[0], 1e-12).any()
+    (error,) = finite_difference_errors(p, X[0], Y[0], [1e-12], "float32")
+    by_torch = autograd_gradients(model, X[0], Y[0], dtype=torch.float64)
+    assert error == pytest.approx(np.abs(_flat(by_torch)).max(), rel=1e-12)
+
+
+def test_truncation_error_shrinks_like_eps_squared_in_both_precisions():
+    from examples.backprop import finite_difference_errors
+
+    p = network_parameters(mlp((1, 2, 1), "sigmoid", seed=0))
+    for dtype in ("float64", "float32"):
+        big, small = finite_difference_errors(p, X[0], Y[0], [0.1, 0.03], dtype)
+        assert 8 < big / small < 14  # (0.1 / 0.03)**2 = 11.1
+
+
+def test_float32_errors_are_larger_and_their_best_nudge_too():
+    from examples.backprop import finite_difference_errors
+
+    p = network_parameters(mlp((1, 2, 1), "sigmoid", seed=0))
+    eps = 10.0 ** -np.arange(1, 13)
+    e64 = finite_difference_errors(p, X[0], Y[0], eps)
+    e32 = finite_difference_errors(p, X[0], Y[0], eps, "float32")
+    assert e32.min() > 1e4 * e64.min()
+    assert eps[np.argmin(e32)] > 100 * eps[np.argmin(e64)]
+    # the V: lower at its best nudge than at both ends
+    for e in (e64, e32):
+        assert e.min() < e[0] / 10 and e.min() < e[-1] / 10
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "argument"),
+    [
+        ({"eps_values": [1e-3, 0.0]}, "eps_values"),
+        ({"eps_values": []}, "eps_values"),
+        ({"eps_values": [1e-40], "dtype": "float32"}, "eps_values"),
+        ({"eps_values": [1e-3], "dtype": "float16"}, "dtype"),
+        ({"eps_values": [1e-3], "dtype": np.float32}, "dtype"),
+    ],
+)
+def test_finite_difference_errors_names_a_bad_argument(kwargs, argument):
+    from examples.backprop import finite_difference_errors
+
+    p = {"w": [1, 2], "b": [1, 2], "v": [1, 2], "c": 0}
+    with pytest.raises(ValueError, match="^" + re.escape(argument)):
+        finite_difference_errors(p, 1.0, 1.0, **kwargs)

@@ -584,3 +584,122 @@ def test_settings_explorer_rejects_results_without_runs_or_seeds(
         describe_setting_run(results[0], 6)
     with pytest.raises(ValueError, match="results"):
         settings_explorer([], X, y)
+
+
+# ---------------------------------------------------------------------------------
+# Chapter 5: the nudge of finite differences
+
+
+@pytest.fixture(scope="module")
+def nudge_setup():
+    from examples.backprop import network_parameters
+    from examples.data import parabola
+    from examples.explore import EPSILONS, nudge_errors, nudge_explorer
+    from examples.models import mlp
+
+    X, y = parabola(-5, 5)
+    p = network_parameters(mlp((1, 2, 1), "sigmoid", seed=0))
+    errors = nudge_errors(p, X[0], y[0], EPSILONS)
+    return p, X[0], y[0], errors, nudge_explorer(p, X[0], y[0], EPSILONS, 1e-6)
+
+
+def test_the_nudges_are_a_log_grid_from_1e_12_to_0_1():
+    from examples.explore import EPSILONS
+
+    assert EPSILONS[0] == 1e-12 and EPSILONS[-1] == 0.1
+    assert len(EPSILONS) == 23 and list(EPSILONS) == sorted(set(EPSILONS))
+    steps = np.diff(np.log10(EPSILONS))
+    assert np.all((steps > 0.45) & (steps < 0.55))  # 1, 3, 10, 30, ...
+    assert all(f"{e:.0e}"[0] in "13" and float(f"{e:.0e}") == e for e in EPSILONS)
+
+
+def test_nudge_errors_are_the_packages_finite_difference_errors(nudge_setup):
+    from examples.backprop import finite_difference_errors
+
+    p, x, y, errors, _ = nudge_setup
+    for dtype in ("float64", "float32"):
+        expected = finite_difference_errors(p, x, y, errors.eps, dtype)
+        assert getattr(errors, dtype) == tuple(expected)
+    assert errors.best("float64") == errors.eps[int(np.argmin(errors.float64))]
+    assert errors.best("float32") > errors.best("float64")
+
+
+def test_the_dominant_error_follows_the_eps_squared_law_of_truncation(nudge_setup):
+    # Truncation alone falls like eps**2 (from the largest nudge, where rounding is
+    # negligible): where the label says truncation dominates, the error follows
+    # that law; where it says rounding dominates, the error is well above it.
+    _, _, _, errors, _ = nudge_setup
+    for dtype in ("float64", "float32"):
+        values = getattr(errors, dtype)
+        law = [values[-1] * (e / errors.eps[-1]) ** 2 for e in errors.eps]
+        for eps, error, trunc in zip(errors.eps, values, law, strict=True):
+            dominant = errors.dominant(eps, dtype)
+            if dominant == "truncation":
+                assert trunc / 2 < error < 2 * trunc, (dtype, eps)
+            elif dominant == "rounding":
+                assert error > 2 * trunc, (dtype, eps)
+            else:
+                assert eps == errors.best(dtype)
+
+
+def test_nudge_explorer_panels_hold_each_nudges_errors(nudge_setup):
+    from examples.explore import NUDGE_ALT, _nudge_marker, describe_nudge
+
+    _, _, _, errors, explorer = nudge_setup
+    assert explorer.compact and explorer.default == (1e-6,)
+    parsed = parse(explorer)
+    assert len(parsed.panels) == len(errors.eps)
+    assert explorer.to_html().count("<svg") == 1
+    for k, (attrs, eps) in enumerate(zip(parsed.panels, errors.eps, strict=True)):
+        assert attrs["data-key"] == f"eps={eps:g}"
+        assert float(attrs["data-error64"]) == errors.float64[k]
+        assert float(attrs["data-error32"]) == errors.float32[k]
+        assert attrs["data-dominant32"] == errors.dominant(eps, "float32")
+        assert attrs["data-paths"] == ";".join(_nudge_marker(errors, k))
+        panel = explorer.panels[(eps,)]
+        assert panel.summary == describe_nudge(errors, eps)
+        assert panel.alt == f"{panel.summary} {NUDGE_ALT}"
+        assert f"{errors.float32[k]:.2g} in float32" in panel.summary
+    assert "1e-06" in explorer.note and "website" in explorer.note
+    assert [i["aria-valuetext"] for i in parsed.inputs] == ["1e-06"]
+
+
+def test_the_nudge_marker_sits_on_both_curves(nudge_setup):
+    import math
+
+    from examples.explore import _EPS_AXES, _nudge_marker
+
+    _, _, _, errors, explorer = nudge_setup
+    svg = explorer.panels[(1e-6,)].svg
+    k = errors.eps.index(1e-6)
+    line, dot64, dot32 = _nudge_marker(errors, k)
+    x = _EPS_AXES._x(math.log10(1e-6))
+    assert line.startswith(f"M{x:.1f}".rstrip("0").rstrip("."))
+    for dot, error in ((dot64, errors.float64[k]), (dot32, errors.float32[k])):
+        y = float(dot[1:-2].split(",")[1])
+        assert y == pytest.approx(_EPS_AXES._y(error), abs=0.06)
+        assert f'd="{dot}"' in svg
+    # each curve (float64, then float32) passes through its dot
+    curves = re.findall(r'<polyline points="([^"]+)"', svg)
+    assert len(curves) == 2
+    for points, dot in zip(curves, (dot64, dot32), strict=True):
+        assert len(points.split()) == len(errors.eps)
+        assert points.split()[k] == dot[1:-2]
+
+
+def test_nudge_explorer_is_compact_and_deterministic(nudge_setup):
+    from examples.explore import nudge_explorer
+
+    p, x, y, _, explorer = nudge_setup
+    assert explorer.nbytes < 25_000
+    assert nudge_explorer(p, x, y).to_html() == explorer.to_html()
+
+
+def test_describe_nudge_refuses_a_nudge_not_computed(nudge_setup):
+    from examples.explore import describe_nudge, nudge_errors
+
+    p, x, y, errors, _ = nudge_setup
+    with pytest.raises(ValueError, match="^eps"):
+        describe_nudge(errors, 2e-6)
+    with pytest.raises(ValueError, match="^eps_values"):
+        nudge_errors(p, x, y, (1e-3, 1e-4))

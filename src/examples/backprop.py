@@ -6,13 +6,15 @@ uses. :func:`forward` computes every intermediate value, :func:`backward` applie
 chain rule to them from the loss back to each parameter, in numpy and float64. Two
 independent references check it: PyTorch's autograd (:func:`autograd_gradients`) and
 central finite differences (:func:`finite_difference_gradients`).
+:func:`finite_difference_errors` measures how far those fall from the chain rule's
+for each nudge ``eps``, with every number of the loss in float64 or in float32.
 
 Shown in chapter 5 (``05-backpropagation``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from copy import deepcopy
 
 import numpy as np
@@ -165,6 +167,70 @@ def central_differences(p, x, y, eps):
             grad[i] = (loss_up - loss_down) / (2 * eps)
         grads[name] = grad
     return grads
+
+
+#: The precisions :func:`finite_difference_errors` computes the loss in.
+DTYPES = {"float64": np.float64, "float32": np.float32}
+
+
+def loss_in(p, x, y, dtype):
+    """The loss of one sample with every number rounded to ``dtype``."""
+    p = {name: np.asarray(value, dtype=dtype) for name, value in p.items()}
+    x, y, one = dtype(x), dtype(y), dtype(1)
+    z = p["w"] * x + p["b"]
+    h = one / (one + np.exp(-z))
+    return (p["v"] @ h + p["c"] - y) ** 2
+
+
+def differences_in(p, x, y, eps, dtype):
+    """:func:`central_differences` with every number, ``eps`` too, in ``dtype``."""
+    eps = dtype(eps)
+    grads = {}
+    for name, value in p.items():
+        value = np.asarray(value, dtype=dtype)
+        grad = np.zeros(value.shape)
+        for i in np.ndindex(value.shape):
+            up, down = value.copy(), value.copy()
+            up[i] += eps  # rounded to dtype: the nudge may be lost
+            down[i] -= eps
+            loss_up = loss_in({**p, name: up}, x, y, dtype)
+            loss_down = loss_in({**p, name: down}, x, y, dtype)
+            grad[i] = (loss_up - loss_down) / (2 * eps)
+        grads[name] = grad
+    return grads
+
+
+def finite_difference_errors(
+    params: Mapping[str, object],
+    x: float,
+    y: float,
+    eps_values: Sequence[float],
+    dtype: str = "float64",
+) -> np.ndarray:
+    """For each nudge in ``eps_values``, the largest error of the central
+    differences, computed in ``dtype`` ("float64" or "float32"), against the chain
+    rule's gradients in float64.
+
+    >>> p = {"w": [1, -1], "b": [0, 0], "v": [1, 1], "c": 0}
+    >>> errors = finite_difference_errors(p, 1.0, 2.0, [1e-2, 1e-12], "float32")
+    >>> bool(errors[0] < 1e-3), bool(errors[1] > 0.1)  # 1e-12 is lost in float32
+    (True, True)
+    """
+    p = _parameters(params)
+    x = _validate.finite_number("x", x)
+    y = _validate.finite_number("y", y)
+    eps = _validate.finite_vector("eps_values", eps_values)
+    if dtype not in DTYPES:
+        raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}")
+    tiny = float(np.finfo(DTYPES[dtype]).tiny)  # a smaller eps rounds to 0 or less
+    if np.any(eps < tiny):
+        raise ValueError(
+            f"eps_values must all be at least {tiny:.3g} for {dtype}, got {eps_values!r}"
+        )
+    exact = backward_pass(p, x, y)
+    return np.array(
+        [max_difference(differences_in(p, x, y, e, DTYPES[dtype]), exact) for e in eps]
+    )
 
 
 def autograd_gradients(

@@ -11,7 +11,8 @@ there is nothing for ``prefers-reduced-motion`` to stop.
 
 The builders, one per chapter: :func:`step_size_explorer` (chapter 1),
 :func:`learning_rate_explorer` (chapter 2), :func:`noise_explorer` (chapter 3),
-:func:`seed_explorer` (chapter 4), :func:`settings_explorer` (chapter 6),
+:func:`seed_explorer` (chapter 4), :func:`nudge_explorer` (chapter 5),
+:func:`settings_explorer` (chapter 6),
 :func:`architecture_explorer` (chapter 7),
 :func:`activation_explorer` (chapter 9) and :func:`classifier_explorer` (chapter 10).
 They draw runs that the tests and the reader notebooks compute too. A grid of
@@ -21,6 +22,7 @@ its paths, which the script moves into a copy of that figure.
 
 Shown in chapter 1 (``01-learning-by-nudging``); chapter 2 (``02-pytorch-linear``);
 chapter 3 (``03-linear-regression``); chapter 4 (``04-parabola-network``);
+chapter 5 (``05-backpropagation``);
 chapter 6 (``06-mini-batches``);
 chapter 7 (``07-deeper-networks``); chapter 9 (``09-training-with-activations``);
 chapter 10 (``10-classification``).
@@ -1387,4 +1389,190 @@ def settings_explorer(
         note,
         True,
         SETTING_ALT,
+    )
+
+
+# ---------------------------------------------------------------------------------
+# Chapter 5: the nudge eps of finite differences, in float64 and in float32
+
+#: The nudges of chapter 5's explorer: 1e-12, 3e-12, 1e-11, ..., 0.03, 0.1.
+EPSILONS = tuple(float(f"{m}e-{k}") for k in range(12, 1, -1) for m in (1, 3))
+EPSILONS += (0.1,)
+_EPS_AXES = _Axes((-12.4, -0.6), (1e-9, 1e2), log_y=True)
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _power_of_ten(k: int) -> str:
+    """``10⁻¹²`` for ``k = -12``."""
+    return "10" + str(k).translate(_SUPERSCRIPT)
+
+
+@dataclass(frozen=True)
+class NudgeErrors:
+    """Chapter 5's errors of central differences: one per nudge and precision."""
+
+    eps: tuple[float, ...]
+    float64: tuple[float, ...]
+    float32: tuple[float, ...]
+
+    def best(self, dtype: str) -> float:
+        """The nudge with the smallest error in ``dtype``."""
+        errors = getattr(self, dtype)
+        return self.eps[errors.index(min(errors))]
+
+    def dominant(self, eps: float, dtype: str) -> str:
+        """Which error dominates at ``eps``: "truncation" above the best nudge,
+        where the error shrinks with eps (the chord's error), "rounding" below it,
+        where the error grows as eps shrinks, "neither" at the best nudge."""
+        best = self.best(dtype)
+        return "truncation" if eps > best else "rounding" if eps < best else "neither"
+
+
+def nudge_errors(params, x: float, y: float, eps_values=EPSILONS) -> NudgeErrors:
+    """The largest error of the central-difference gradient of one sample, against
+    the chain rule's, for each nudge, in float64 and in float32
+    (:func:`examples.backprop.finite_difference_errors`)."""
+    from examples.backprop import finite_difference_errors
+
+    eps = tuple(float(e) for e in eps_values)
+    if list(eps) != sorted(set(eps)):
+        raise ValueError(f"eps_values must be increasing, got {eps_values!r}")
+    e64, e32 = (
+        tuple(map(float, finite_difference_errors(params, x, y, eps, dtype)))
+        for dtype in ("float64", "float32")
+    )
+    return NudgeErrors(eps, e64, e32)
+
+
+_DOMINANT = {
+    "truncation": "truncation error dominates",
+    "rounding": "rounding error dominates",
+    "neither": "the smallest error of the grid, the two in balance",
+}
+
+
+def describe_nudge(errors: NudgeErrors, eps: float) -> str:
+    """One sentence: the error at ``eps`` in each precision, and which dominates."""
+    if eps not in errors.eps:
+        raise ValueError(f"eps must be one of the nudges computed, got {eps!r}")
+    k = errors.eps.index(eps)
+    e64, e32 = errors.float64[k], errors.float32[k]
+    why64, why32 = (_DOMINANT[errors.dominant(eps, d)] for d in ("float64", "float32"))
+    return (
+        f"ε = {eps:g}: the finite-difference gradient is off by up to {e64:.2g} "
+        f"in float64 ({why64}) and {e32:.2g} in float32 ({why32})."
+    )
+
+
+#: What chapter 5's explorer draws, the end of every panel's alt text.
+NUDGE_ALT = (
+    "Line chart, both axes on log scales, of the largest error of the "
+    "finite-difference gradient against the nudge ε from 10⁻¹² to 0.1, in float64 "
+    "(solid) and float32 (dashed). Each curve is a V: it falls as ε shrinks, then "
+    "rises again; float32's V sits higher and further right. A vertical line marks "
+    "the chosen ε."
+)
+
+
+def _nudge_marker(errors: NudgeErrors, k: int) -> tuple[str, str, str]:
+    """The ``d`` of the chosen nudge's vertical line and of its two dots."""
+    x = _num(_EPS_AXES._x(math.log10(errors.eps[k])))
+    top, bottom = _TOP, _H - _BOTTOM
+    dots = tuple(
+        f"M{x},{_num(_EPS_AXES._y(max(e[k], 1e-9)))}h0"
+        for e in (errors.float64, errors.float32)
+    )
+    return (f"M{x},{top}V{bottom}", *dots)
+
+
+def _nudge_chart(errors: NudgeErrors, k: int) -> str:
+    """The V curves of both precisions with the nudge ``errors.eps[k]`` marked."""
+    xs = [math.log10(e) for e in errors.eps]
+    chart = svg_chart(
+        _EPS_AXES,
+        [
+            (xs, [max(e, 1e-9) for e in errors.float64], PALETTE[0]),
+            (xs, [max(e, 1e-9) for e in errors.float32], PALETTE[1]),
+        ],
+        x_ticks=(),
+        y_ticks=[(10.0**k, _power_of_ten(k)) for k in range(-8, 3, 2)],
+        x_label="nudge ε (log scale)",
+        y_label="largest error (log scale)",
+        title=f"Finite differences with ε = {errors.eps[k]:g}",
+        dashes=("", "7 4"),
+    )
+    y0, y1 = _TOP, _H - _BOTTOM
+    extra = []
+    for exponent in range(-12, 0, 2):  # the x ticks, as powers of ten
+        x = _num(_EPS_AXES._x(exponent))
+        extra.append(
+            f'<line x1="{x}" x2="{x}" y1="{y0}" y2="{y1}" stroke="{_GRID}"/>'
+            f'<text x="{x}" y="{y1 + 17}" text-anchor="middle" '
+            f'fill="{_INK}">{_power_of_ten(exponent)}</text>'
+        )
+    for i, (name, colour, dash) in enumerate(
+        (("float64", PALETTE[0], ""), ("float32", PALETTE[1], "7 4"))
+    ):  # the legend, bottom left, where both curves are high
+        y = y1 - 34 + 18 * i
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        extra.append(
+            f'<line x1="{_LEFT + 10}" x2="{_LEFT + 38}" y1="{y}" y2="{y}" '
+            f'stroke="{colour}" stroke-width="2"{dash_attr}/>'
+            f'<text x="{_LEFT + 44}" y="{y}" dy="4" fill="{_INK}">{name}</text>'
+        )
+    line, dot64, dot32 = _nudge_marker(errors, k)
+    extra.append(
+        f'<path class="bml-explore__path" d="{line}" stroke="{_INK}" '
+        'stroke-dasharray="2 3" fill="none"/>'
+    )
+    for d, colour in ((dot64, PALETTE[0]), (dot32, PALETTE[1])):
+        extra.append(
+            f'<path class="bml-explore__path" d="{d}" stroke="{colour}" '
+            'stroke-width="10" stroke-linecap="round" fill="none"/>'
+        )
+    # the grid lines go under the curves: insert them after the title
+    head, tail = chart.split("</text>", 1)
+    return (
+        head
+        + "</text>"
+        + "".join(extra[:6])
+        + tail[: -len("</svg>")]
+        + ("".join(extra[6:]) + "</svg>")
+    )
+
+
+def nudge_explorer(
+    params, x: float, y: float, eps_values=EPSILONS, default: float = 1e-6
+) -> Explorer:
+    """Chapter 5's explorer: for each nudge ε, how far the central-difference
+    gradient of one sample falls from the chain rule's, in float64 and in float32.
+    Compact: one figure, its marker moved for each ε."""
+    errors = nudge_errors(params, x, y, eps_values)
+    panels = {}
+    for k, eps in enumerate(errors.eps):
+        summary = describe_nudge(errors, eps)
+        data = {
+            "eps": f"{eps:g}",
+            "error64": repr(errors.float64[k]),
+            "error32": repr(errors.float32[k]),
+            "dominant64": errors.dominant(eps, "float64"),
+            "dominant32": errors.dominant(eps, "float32"),
+        }
+        title = f"Finite differences with ε = {eps:g}"
+        panels[(eps,)] = Panel(
+            _nudge_chart(errors, k),
+            f"{summary} {NUDGE_ALT}",
+            summary,
+            data,
+            paths=_nudge_marker(errors, k),
+            titles=(title,),
+        )
+    control = Control("eps", "Nudge ε", errors.eps, float(default))
+    note = (
+        f"This figure marks ε = {default:g}; on the book's website a slider lets you "
+        f"choose any of {len(errors.eps)} nudges from {errors.eps[0]:g} to "
+        f"{errors.eps[-1]:g}."
+    )
+    return Explorer(
+        "Nudge of the finite differences", (control,), panels, note, True, NUDGE_ALT
     )

@@ -112,3 +112,33 @@ def test_the_chord_error_falls_a_hundredfold_per_tenfold_nudge():
     errors = difference_errors(10.0 ** -np.arange(1, 13))
     for k in range(3):
         assert 60 < errors[k] / errors[k + 1] < 160
+
+
+def test_the_nudge_explorer_answers(g, reference):
+    # recomputed by the package's finite differences, in each precision
+    from examples.backprop import finite_difference_errors, network_parameters
+    from examples.explore import EPSILONS
+
+    p = network_parameters(mlp((1, 2, 1), "sigmoid", seed=0))
+    eps = np.array(EPSILONS)
+    e64 = finite_difference_errors(p, X[0], Y[0], eps, "float64")
+    e32 = finite_difference_errors(p, X[0], Y[0], eps, "float32")
+    assert g["try_num_eps"] == len(eps) == 23
+    assert g["try_best64"] == eps[np.argmin(e64)]
+    assert g["try_best32"] == eps[np.argmin(e32)]
+    assert g["try_error64"] == e64.min() and g["try_error32"] == e32.min()
+    # "smallest at a larger eps and a larger error"
+    assert g["try_best32"] > g["try_best64"] and g["try_error32"] > g["try_error64"]
+    assert g["try_ratio"] == float(f"{e32.min() / e64.min():.2g}")
+    assert g["float64_eps"] == np.finfo(np.float64).eps
+    # "for every eps up to try_lost, float32 ... the error is that whole gradient"
+    whole = np.isclose(e32, abs(reference["c"]), rtol=1e-12, atol=0)
+    lost = eps[whole]
+    assert g["try_lost"] == lost.max()
+    assert np.all(whole[eps <= g["try_lost"]])
+    assert g["try_lost"] < 1e-6 < eps[np.argmin(e32)]  # "below 1e-6" in the question
+    assert np.all(whole[eps < 1e-6])
+    assert abs(reference["c"]) == reference["largest"]  # "that whole gradient"
+    # "both precisions follow the same line" to the right of float32's minimum
+    right = eps > g["try_best32"]
+    np.testing.assert_allclose(e32[right], e64[right], rtol=0.1)
