@@ -1,4 +1,4 @@
-"""The explorers of chapters 1 to 4, 6, 7, 9 and 10 in a real browser.
+"""The explorers of chapters 1 to 7, 9 and 10 in a real browser.
 
 Moving a control (with the keyboard, as a reader without a mouse does) must show the
 figure of that setting, checked against the package's own runs; every control is
@@ -26,6 +26,7 @@ CH01 = next((c for c in CHAPTERS if c.endswith("01-learning-by-nudging")), None)
 CH02 = next((c for c in CHAPTERS if c.endswith("02-pytorch-linear")), None)
 CH03 = next((c for c in CHAPTERS if c.endswith("03-linear-regression")), None)
 CH04 = next((c for c in CHAPTERS if c.endswith("04-parabola-network")), None)
+CH05 = next((c for c in CHAPTERS if c.endswith("05-backpropagation")), None)
 CH06 = next((c for c in CHAPTERS if c.endswith("06-mini-batches")), None)
 CH07 = next((c for c in CHAPTERS if c.endswith("07-deeper-networks")), None)
 CH10 = next((c for c in CHAPTERS if c.endswith("10-classification")), None)
@@ -106,7 +107,8 @@ def test_lr_and_momentum_sliders_show_that_run(visits, lr, momentum):
 
 
 @pytest.mark.parametrize(
-    "chapter", ["CH01", "CH02", "CH03", "CH04", "CH06", "CH07", "CH09", "CH10"]
+    "chapter",
+    ["CH01", "CH02", "CH03", "CH04", "CH05", "CH06", "CH07", "CH09", "CH10"],
 )
 def test_every_control_is_labelled_and_the_summary_is_announced(visits, chapter):
     if globals()[chapter] is None:
@@ -124,7 +126,8 @@ def test_every_control_is_labelled_and_the_summary_is_announced(visits, chapter)
 
 
 @pytest.mark.parametrize(
-    "chapter", ["CH01", "CH02", "CH03", "CH04", "CH06", "CH07", "CH09", "CH10"]
+    "chapter",
+    ["CH01", "CH02", "CH03", "CH04", "CH05", "CH06", "CH07", "CH09", "CH10"],
 )
 def test_without_script_and_in_print_the_default_figure_shows(browser, server, chapter):
     if globals()[chapter] is None:
@@ -153,7 +156,7 @@ def test_figure_stays_on_white_in_dark_mode(visits):
 
 
 @pytest.mark.parametrize(
-    "chapter", ["CH01", "CH02", "CH04", "CH06", "CH07", "CH09", "CH10"]
+    "chapter", ["CH01", "CH02", "CH04", "CH05", "CH06", "CH07", "CH09", "CH10"]
 )
 def test_page_weight_with_its_explorer_is_within_2_mb(visits, chapter):
     # The book's page budget (tests/site/test_pages.py): HTML, images and data;
@@ -471,3 +474,56 @@ def test_width_and_seed_sliders_draw_that_boundary(visits, width, seed):
     assert root.locator(".bml-explore__summary").inner_text() == (
         describe_classifier(width, seed, got)
     )
+
+
+# ---------------------------------------------------------------------------------
+# Chapter 5: the nudge of finite differences
+
+
+@pytest.mark.skipif(CH05 is None, reason="chapter 5 is not in the toc")
+@pytest.mark.parametrize(("key", "presses", "eps"), [("Home", 0, 1e-12),
+                         ("Home", 14, 1e-5), ("End", 2, 0.01)])  # fmt: skip
+def test_nudge_slider_marks_that_nudges_errors(visits, key, presses, eps):
+    from examples.backprop import finite_difference_errors, network_parameters
+    from examples.data import parabola
+    from examples.explore import (
+        EPSILONS,
+        NUDGE_ALT,
+        _nudge_marker,
+        describe_nudge,
+        nudge_errors,
+    )
+    from examples.models import mlp
+
+    page = visits(CH05).page
+    root = explorer(page, "eps")
+    slider = root.get_by_role("slider", name="Nudge ε", exact=True)
+    slider.focus()
+    slider.press(key)
+    for _ in range(presses):
+        slider.press("ArrowRight" if key == "Home" else "ArrowLeft")
+    assert slider.get_attribute("aria-valuetext") == f"{eps:g}"
+    assert root.locator("output").inner_text() == f"{eps:g}"
+
+    # the package's own computation, for that nudge alone and for the grid
+    X, y = parabola(-5, 5)
+    p = network_parameters(mlp((1, 2, 1), "sigmoid", seed=0))
+    (e64,) = finite_difference_errors(p, X[0], y[0], [eps], "float64")
+    (e32,) = finite_difference_errors(p, X[0], y[0], [eps], "float32")
+    errors = nudge_errors(p, X[0], y[0], EPSILONS)
+    panel = visible_panel(root)
+    assert panel.get_attribute("data-key") == f"eps={eps:g}"
+    assert float(panel.get_attribute("data-error64")) == e64
+    assert float(panel.get_attribute("data-error32")) == e32
+    # the figure the script drew: the marker at that nudge, the title, the name
+    figure = panel.get_by_role("img")
+    assert figure.count() == 1
+    summary = describe_nudge(errors, eps)
+    assert figure.get_attribute("aria-label") == f"{summary} {NUDGE_ALT}"
+    drawn = [
+        d.get_attribute("d") for d in figure.locator("path.bml-explore__path").all()
+    ]
+    assert drawn == list(_nudge_marker(errors, errors.eps.index(eps)))
+    title = figure.locator(".bml-explore__title").text_content()
+    assert title == f"Finite differences with ε = {eps:g}"
+    assert root.locator(".bml-explore__summary").inner_text() == summary
