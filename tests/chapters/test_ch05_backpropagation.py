@@ -142,3 +142,17 @@ def test_the_nudge_explorer_answers(g, reference):
     # "both precisions follow the same line" to the right of float32's minimum
     right = eps > g["try_best32"]
     np.testing.assert_allclose(e32[right], e64[right], rtol=0.1)
+
+
+def test_the_error_model_of_exercise_2(g):
+    u_ratio = np.finfo(np.float32).eps / np.finfo(np.float64).eps
+    assert g["ex2_u_ratio"] == u_ratio == 2.0**29
+    assert g["ex2_eps_ratio"] == pytest.approx(2.0 ** (29 / 3))
+    assert g["ex2_error_ratio"] == float(f"{2.0 ** (58 / 3):.2g}")
+    assert g["ex2_seen_ratio"] == pytest.approx(g["try_best32"] / g["try_best64"])
+    # "the nearest ratio the grid holds": powers of ten and three times them
+    grid_ratios = [10.0**k * m for k in range(4) for m in (1 / 3, 1, 3)]
+    nearest = min(grid_ratios, key=lambda r: abs(np.log(r / g["ex2_eps_ratio"])))
+    assert g["ex2_seen_ratio"] == pytest.approx(nearest)
+    # "some ... times larger": the model and the explorer agree within a factor 2
+    assert 0.5 < g["try_ratio"] / g["ex2_error_ratio"] < 2
