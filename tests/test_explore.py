@@ -594,12 +594,12 @@ def test_settings_explorer_rejects_results_without_runs_or_seeds(
 def nudge_setup():
     from examples.backprop import network_parameters
     from examples.data import parabola
-    from examples.explore import EPSILONS, nudge_errors, nudge_explorer
+    from examples.explore import EPSILONS, nudge_curves, nudge_explorer
     from examples.models import mlp
 
     X, y = parabola(-5, 5)
     p = network_parameters(mlp((1, 2, 1), "sigmoid", seed=0))
-    errors = nudge_errors(p, X[0], y[0], EPSILONS)
+    errors = nudge_curves(p, X[0], y[0], EPSILONS)
     return p, X[0], y[0], errors, nudge_explorer(p, X[0], y[0], EPSILONS, 1e-6)
 
 
@@ -696,10 +696,10 @@ def test_nudge_explorer_is_compact_and_deterministic(nudge_setup):
 
 
 def test_describe_nudge_refuses_a_nudge_not_computed(nudge_setup):
-    from examples.explore import describe_nudge, nudge_errors
+    from examples.explore import describe_nudge, nudge_curves
 
     p, x, y, errors, _ = nudge_setup
     with pytest.raises(ValueError, match="^eps"):
         describe_nudge(errors, 2e-6)
     with pytest.raises(ValueError, match="^eps_values"):
-        nudge_errors(p, x, y, (1e-3, 1e-4))
+        nudge_curves(p, x, y, (1e-3, 1e-4))

@@ -1408,7 +1408,7 @@ def _power_of_ten(k: int) -> str:
 
 
 @dataclass(frozen=True)
-class NudgeErrors:
+class NudgeCurves:
     """Chapter 5's errors of central differences: one per nudge and precision."""
 
     eps: tuple[float, ...]
@@ -1428,7 +1428,7 @@ class NudgeErrors:
         return "truncation" if eps > best else "rounding" if eps < best else "neither"
 
 
-def nudge_errors(params, x: float, y: float, eps_values=EPSILONS) -> NudgeErrors:
+def nudge_curves(params, x: float, y: float, eps_values=EPSILONS) -> NudgeCurves:
     """The largest error of the central-difference gradient of one sample, against
     the chain rule's, for each nudge, in float64 and in float32
     (:func:`examples.backprop.finite_difference_errors`)."""
@@ -1441,7 +1441,7 @@ def nudge_errors(params, x: float, y: float, eps_values=EPSILONS) -> NudgeErrors
         tuple(map(float, finite_difference_errors(params, x, y, eps, dtype)))
         for dtype in ("float64", "float32")
     )
-    return NudgeErrors(eps, e64, e32)
+    return NudgeCurves(eps, e64, e32)
 
 
 _DOMINANT = {
@@ -1451,7 +1451,7 @@ _DOMINANT = {
 }
 
 
-def describe_nudge(errors: NudgeErrors, eps: float) -> str:
+def describe_nudge(errors: NudgeCurves, eps: float) -> str:
     """One sentence: the error at ``eps`` in each precision, and which dominates."""
     if eps not in errors.eps:
         raise ValueError(f"eps must be one of the nudges computed, got {eps!r}")
@@ -1474,7 +1474,7 @@ NUDGE_ALT = (
 )
 
 
-def _nudge_marker(errors: NudgeErrors, k: int) -> tuple[str, str, str]:
+def _nudge_marker(errors: NudgeCurves, k: int) -> tuple[str, str, str]:
     """The ``d`` of the chosen nudge's vertical line and of its two dots."""
     x = _num(_EPS_AXES._x(math.log10(errors.eps[k])))
     top, bottom = _TOP, _H - _BOTTOM
@@ -1485,7 +1485,7 @@ def _nudge_marker(errors: NudgeErrors, k: int) -> tuple[str, str, str]:
     return (f"M{x},{top}V{bottom}", *dots)
 
 
-def _nudge_chart(errors: NudgeErrors, k: int) -> str:
+def _nudge_chart(errors: NudgeCurves, k: int) -> str:
     """The V curves of both precisions with the nudge ``errors.eps[k]`` marked."""
     xs = [math.log10(e) for e in errors.eps]
     chart = svg_chart(
@@ -1547,7 +1547,7 @@ def nudge_explorer(
     """Chapter 5's explorer: for each nudge ε, how far the central-difference
     gradient of one sample falls from the chain rule's, in float64 and in float32.
     Compact: one figure, its marker moved for each ε."""
-    errors = nudge_errors(params, x, y, eps_values)
+    errors = nudge_curves(params, x, y, eps_values)
     panels = {}
     for k, eps in enumerate(errors.eps):
         summary = describe_nudge(errors, eps)

@@ -491,7 +491,7 @@ def test_nudge_slider_marks_that_nudges_errors(visits, key, presses, eps):
         NUDGE_ALT,
         _nudge_marker,
         describe_nudge,
-        nudge_errors,
+        nudge_curves,
     )
     from examples.models import mlp
 
@@ -510,7 +510,7 @@ def test_nudge_slider_marks_that_nudges_errors(visits, key, presses, eps):
     p = network_parameters(mlp((1, 2, 1), "sigmoid", seed=0))
     (e64,) = finite_difference_errors(p, X[0], y[0], [eps], "float64")
     (e32,) = finite_difference_errors(p, X[0], y[0], [eps], "float32")
-    errors = nudge_errors(p, X[0], y[0], EPSILONS)
+    errors = nudge_curves(p, X[0], y[0], EPSILONS)
     panel = visible_panel(root)
     assert panel.get_attribute("data-key") == f"eps={eps:g}"
     assert float(panel.get_attribute("data-error64")) == e64
