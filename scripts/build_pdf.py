@@ -21,8 +21,6 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "book" / "_ext")]
 import bml_notebooks  # noqa: E402
@@ -301,37 +299,31 @@ FOOTER = (
 )
 
 
+def _run(*args, check: bool = True) -> str:
+    return subprocess.run(
+        args, cwd=ROOT, capture_output=True, text=True, check=check
+    ).stdout
+
+
 def destinations(pdf: Path) -> dict[str, int]:
     """The page (from 1) of each named destination of ``pdf``."""
-    out = subprocess.run(
-        ["pdfinfo", "-dests", str(pdf)], capture_output=True, text=True, check=True
-    ).stdout
-    found = {}
-    for line in out.splitlines():
-        match = re.match(r'^\s*(\d+)\s+\[.*\]\s+"(.*)"\s*$', line)
-        if match:
-            found[match.group(2)] = int(match.group(1))
-    return found
-
-
-def _git(*args: str) -> str:
-    try:
-        return subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
+    dests = re.findall(
+        r'^\s*(\d+)\s+\[.*\]\s+"(.*)"\s*$', _run("pdfinfo", "-dests", pdf), re.M
+    )
+    return {name: int(page) for page, name in dests}
 
 
 def book_info() -> dict:
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config = book_deps.load_config(ROOT)
+    commit = _run("git", "log", "-1", "--format=%h %cs", check=False).split()
+    revision, date = commit if len(commit) == 2 else ("unknown", "unknown")
     return {
         "title": config["title"],
         "author": config["author"],
         "baseurl": config["html"]["baseurl"],
         "root": bml_notebooks.toc_files(ROOT)[0],
-        "revision": _git("rev-parse", "--short", "HEAD"),
-        "date": _git("log", "-1", "--format=%cs"),
+        "revision": revision,
+        "date": date,
         "licence": (
             "Text and figures: Creative Commons Attribution 4.0 International "
             "(CC BY 4.0). Code: MIT License."
@@ -405,11 +397,8 @@ def print_pdfs(index: Path) -> tuple[int, int]:
             f"in {time.perf_counter() - started:.1f} s"
         )
         browser.close()
-    info = subprocess.run(
-        ["pdfinfo", str(PDF)], capture_output=True, text=True, check=True
-    ).stdout
-    count = int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
-    return count, len(entries)
+    count = re.search(r"^Pages:\s+(\d+)", _run("pdfinfo", PDF), re.MULTILINE)[1]
+    return int(count), len(entries)
 
 
 def main() -> int:
