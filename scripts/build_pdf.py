@@ -1,38 +1,32 @@
 """Build the book as PDFs: the whole book and each page of ``_toc.yml`` on its own.
 
-``make pdf`` runs this script after ``make html``. Route (README: "The book as a
-PDF"): Sphinx's single-page HTML builder writes every page of ``_toc.yml``, in order,
-into one HTML file, from the very outputs ``make html`` executed and stored in the
-jupyter-cache (a stale chapter stops this script: it never executes anything); Debian's
-Chromium, driven by Playwright as in the browser tests, loads it, waits for MathJax to
-typeset every equation and prints it to PDF with the print style sheet below, a title
-page, a table of contents and PDF bookmarks. Chromium cannot put page numbers into the
-table of contents by itself, so the book is printed twice: the first print says on
-which page each entry's anchor landed (``pdfinfo -dests``), the second prints those
-numbers; a third print follows if they moved. Then each page of ``_toc.yml`` after
-the front page is printed alone from the same loaded page (``_build/pdf/book/*.pdf``).
-Last, ``_build/pdf/stamp`` records the fingerprint of the inputs printed
-(``book_deps.tree_stamp``) and the site's stamp is dropped: the next ``make html``
-writes every page again, and ``book/_ext/bml_pdf.py`` links the PDFs from the site
-when that fingerprint is the site's own.
+``make pdf`` runs this after ``make html`` (README: "The book as a PDF"). Sphinx's
+single-page builder writes the book into one HTML file from the outputs ``make html``
+cached (a stale chapter stops this script: it executes nothing); Chromium, driven by
+Playwright, opens it, waits for MathJax, adds a title page and a table of contents,
+and prints it: twice, as the first print tells (``pdfinfo -dests``) on which page each
+contents entry landed (a third print if they moved). Then each page after the front
+page is printed alone. ``_build/pdf/stamp`` records the fingerprint of the inputs
+printed, and the site's stamp is dropped: the next ``make html`` writes every page
+again, and ``book/_ext/bml_pdf.py`` links the PDFs when that fingerprint is its own.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "book" / "_ext")]
+import bml_notebooks  # noqa: E402
+
+import book_deps  # noqa: E402
+
 BUILD = ROOT / "_build"
 OUT = BUILD / "pdf"
 SINGLE = OUT / "singlehtml"
@@ -42,14 +36,11 @@ PDF = OUT / PDF_NAME
 #: The fingerprint of the inputs the PDFs were printed from (book/_ext/bml_pdf.py).
 STAMP = OUT / "stamp"
 SITE_STAMP = BUILD / ".book-exec" / "stamp"  # scripts/build.py's
-#: The tools this script runs (Debian's packages chromium and poppler-utils).
-TOOLS = ("chromium", "pdfinfo")
+#: What the Makefile checks for and tells to run (Debian's chromium, poppler-utils).
 APT_LINE = "sudo apt-get update && sudo apt-get install -y chromium poppler-utils"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu"]
 #: Page margins; tests/test_pdf.py checks that no text crosses the right one.
 MARGIN_MM = {"top": 16, "bottom": 18, "left": 18, "right": 18}
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def say(message: str) -> None:
@@ -61,7 +52,6 @@ def check_cache_is_fresh() -> None:
     shows what ``make html`` executed, and this script executes nothing."""
     from jupyter_cache import get_cache
 
-    import book_deps
     import build
 
     config = book_deps.load_config(ROOT)
@@ -105,11 +95,6 @@ def build_single_page() -> Path:
     page = SINGLE / "book.html"
     shutil.copy2(SINGLE / f"{book_info()['root']}.html", page)
     return page
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
 
 
 # Applied to the single page before printing: paper, fonts, what only the site needs.
@@ -314,38 +299,31 @@ FOOTER = (
 )
 
 
+def _run(*args, check: bool = True) -> str:
+    return subprocess.run(
+        args, cwd=ROOT, capture_output=True, text=True, check=check
+    ).stdout
+
+
 def destinations(pdf: Path) -> dict[str, int]:
     """The page (from 1) of each named destination of ``pdf``."""
-    out = subprocess.run(
-        ["pdfinfo", "-dests", str(pdf)], capture_output=True, text=True, check=True
-    ).stdout
-    found = {}
-    for line in out.splitlines():
-        match = re.match(r'^\s*(\d+)\s+\[.*\]\s+"(.*)"\s*$', line)
-        if match:
-            found[match.group(2)] = int(match.group(1))
-    return found
-
-
-def _git(*args: str) -> str:
-    try:
-        return subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
+    dests = re.findall(
+        r'^\s*(\d+)\s+\[.*\]\s+"(.*)"\s*$', _run("pdfinfo", "-dests", pdf), re.M
+    )
+    return {name: int(page) for page, name in dests}
 
 
 def book_info() -> dict:
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    config = book_deps.load_config(ROOT)
+    commit = _run("git", "log", "-1", "--format=%h %cs", check=False).split()
+    revision, date = commit if len(commit) == 2 else ("unknown", "unknown")
     return {
         "title": config["title"],
         "author": config["author"],
         "baseurl": config["html"]["baseurl"],
-        "root": str(Path(toc["root"]).with_suffix("")),
-        "revision": _git("rev-parse", "--short", "HEAD"),
-        "date": _git("log", "-1", "--format=%cs"),
+        "root": bml_notebooks.toc_files(ROOT)[0],
+        "revision": revision,
+        "date": date,
         "licence": (
             "Text and figures: Creative Commons Attribution 4.0 International "
             "(CC BY 4.0). Code: MIT License."
@@ -359,10 +337,6 @@ def print_pdfs(index: Path) -> tuple[int, int]:
     from playwright.sync_api import sync_playwright
 
     started = time.perf_counter()
-    handler = functools.partial(_Quiet, directory=str(index.parent))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{httpd.server_address[1]}/{index.name}"
     margin = {side: f"{mm}mm" for side, mm in MARGIN_MM.items()}
     options = dict(
         format="A4",
@@ -374,79 +348,63 @@ def print_pdfs(index: Path) -> tuple[int, int]:
         outline=True,
         tagged=True,
     )
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
-            )
-            page = browser.new_page(viewport={"width": 794, "height": 1123})
-            page.emulate_media(media="print", color_scheme="light")
-            page.goto(url, wait_until="load")
-            # Every equation typeset before printing.
-            page.wait_for_function(
-                "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
-            )
-            page.evaluate("() => MathJax.startup.promise")
-            page.add_style_tag(content=PRINT_CSS)
-            info = book_info()
-            prepared = page.evaluate(PREPARE_JS, info)
-            entries = prepared["entries"]
-            untypeset = page.evaluate(
-                "() => [...document.querySelectorAll('.math')]"
-                ".filter(m => !m.querySelector('mjx-container')).length"
-            )
-            if untypeset:
-                raise SystemExit(f"[pdf] {untypeset} equations were not typeset")
-            draft = PDF.with_name("draft.pdf")  # kept when a check fails
-            pages: dict[str, int] = {}
-            for _ in range(3):
-                page.evaluate(FILL_JS, pages)
-                page.pdf(path=str(draft), **options)
-                found = destinations(draft)
-                landed = {k: v for k, v in found.items() if k.startswith("bml-toc-")}
-                lost = [e["title"] for e in entries if e["id"] not in landed]
-                if lost:
-                    raise SystemExit(f"[pdf] not printed: {', '.join(lost)}")
-                if landed == pages:
-                    break
-                pages = landed
-            else:
-                raise SystemExit("[pdf] the contents' page numbers do not settle")
-            shutil.move(draft, PDF)
-            say(f"the book printed in {time.perf_counter() - started:.1f} s")
-            started = time.perf_counter()
-            for doc in prepared["docs"][1:]:
-                page.evaluate(CHAPTER_JS, {**info, "doc": doc})
-                (OUT / doc).parent.mkdir(parents=True, exist_ok=True)
-                page.pdf(path=str(OUT / f"{doc}.pdf"), **options)
-            say(
-                f"{len(prepared['docs']) - 1} pages of the book printed alone "
-                f"in {time.perf_counter() - started:.1f} s"
-            )
-            browser.close()
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-    info = subprocess.run(
-        ["pdfinfo", str(PDF)], capture_output=True, text=True, check=True
-    ).stdout
-    count = int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
-    return count, len(entries)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
+        )
+        page = browser.new_page(viewport={"width": 794, "height": 1123})
+        page.emulate_media(media="print", color_scheme="light")
+        page.goto(index.resolve().as_uri(), wait_until="load")  # file:// suffices
+        # Every equation typeset before printing.
+        page.wait_for_function(
+            "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
+        )
+        page.evaluate("() => MathJax.startup.promise")
+        page.add_style_tag(content=PRINT_CSS)
+        info = book_info()
+        prepared = page.evaluate(PREPARE_JS, info)
+        entries = prepared["entries"]
+        untypeset = page.evaluate(
+            "() => [...document.querySelectorAll('.math')]"
+            ".filter(m => !m.querySelector('mjx-container')).length"
+        )
+        if untypeset:
+            raise SystemExit(f"[pdf] {untypeset} equations were not typeset")
+        draft = PDF.with_name("draft.pdf")  # kept when a check fails
+        pages: dict[str, int] = {}
+        for _ in range(3):
+            page.evaluate(FILL_JS, pages)
+            page.pdf(path=str(draft), **options)
+            found = destinations(draft)
+            landed = {k: v for k, v in found.items() if k.startswith("bml-toc-")}
+            lost = [e["title"] for e in entries if e["id"] not in landed]
+            if lost:
+                raise SystemExit(f"[pdf] not printed: {', '.join(lost)}")
+            if landed == pages:
+                break
+            pages = landed
+        else:
+            raise SystemExit("[pdf] the contents' page numbers do not settle")
+        shutil.move(draft, PDF)
+        say(f"the book printed in {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        for doc in prepared["docs"][1:]:
+            page.evaluate(CHAPTER_JS, {**info, "doc": doc})
+            (OUT / doc).parent.mkdir(parents=True, exist_ok=True)
+            page.pdf(path=str(OUT / f"{doc}.pdf"), **options)
+        say(
+            f"{len(prepared['docs']) - 1} pages of the book printed alone "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+        browser.close()
+    count = re.search(r"^Pages:\s+(\d+)", _run("pdfinfo", PDF), re.MULTILINE)[1]
+    return int(count), len(entries)
 
 
 def main() -> int:
     started = time.perf_counter()
-    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
-    if missing:
-        print(
-            f"make pdf needs {', '.join(missing)}. Install them with:\n  {APT_LINE}",
-            file=sys.stderr,
-        )
-        return 2
     os.chdir(ROOT)
     check_cache_is_fresh()
-    import book_deps
-
     stamp = book_deps.tree_stamp(ROOT)  # the inputs printed, as scripts/build.py
     OUT.mkdir(parents=True, exist_ok=True)
     STAMP.unlink(missing_ok=True)  # until every PDF is printed

@@ -3,29 +3,19 @@
 ``make html`` and ``make check`` run this first (and ``--notebooks`` after the
 build). Each broken rule prints one line ``book/NN-name.md:LINE: [rule] message`` and
 the exit status is 1. The rules (CONTRIBUTING.md), each enforced later by a test too:
-
-front matter
-    ``myst: html_meta: description:`` is set (the page's description and card);
-exercises
-    a last ``## Exercises`` section with 2 to 4 solutions, each an
-    ``{admonition} Solution`` with ``:class: dropdown``;
-figures
-    every code cell drawing a figure (``:mystnb: figure:``) gives it a ``name``, a
-    ``caption`` and ``image: alt`` text (an animation, a call of a function whose
-    name says ``animation``, is HTML that labels itself: no ``alt``);
-chapter test
-    ``tests/chapters/test_chNN_*.py`` exists;
-notebooks (``--notebooks``, needs the build's execution cache)
-    ``notebooks/NN-name.ipynb`` is what ``make notebooks`` writes.
+front matter (``myst: html_meta: description:``); exercises (a last ``## Exercises``
+with 2 to 4 ``{admonition} Solution`` of ``:class: dropdown``); figures (a code
+cell's ``:mystnb: figure:`` has a ``name``, a ``caption`` and, unless it is an
+animation, which labels itself, ``image: alt``); chapter test
+(``tests/chapters/test_chNN_*.py``); notebooks (``--notebooks``, reads the build's
+execution cache: ``notebooks/NN-name.ipynb`` is what ``make notebooks`` writes).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -36,39 +26,11 @@ SOLUTION = re.compile(r"^(`{3,})\{admonition\} Solution\b")
 MIN_EXERCISES, MAX_EXERCISES = 2, 4
 
 
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    line: int
-    rule: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: [{self.rule}] {self.message}"
-
-
 def _notebooks_module(root: Path):
-    path = root / "book" / "_ext" / "bml_notebooks.py"
-    spec = importlib.util.spec_from_file_location("bml_notebooks_checked", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    sys.path.insert(0, str(root / "book" / "_ext"))
+    import bml_notebooks
 
-
-def chapters(root: Path = ROOT) -> list[Path]:
-    """The chapters of ``_toc.yml`` (``book/NN-...``), in reading order."""
-    return [root / f"{d}.md" for d in _notebooks_module(root).toc_chapters(root)]
-
-
-def _front_matter(lines: list[str]) -> dict:
-    if not lines or lines[0].strip() != "---":
-        return {}
-    end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
-    try:
-        return yaml.safe_load("\n".join(lines[1:end])) or {}
-    except yaml.YAMLError:
-        return {}
+    return bml_notebooks
 
 
 def _options(lines: list[str], start: int) -> list[str]:
@@ -81,16 +43,20 @@ def _options(lines: list[str], start: int) -> list[str]:
     return options
 
 
-def check_chapter(path: Path, root: Path = ROOT) -> list[Problem]:
+def check_chapter(path: Path, root: Path = ROOT) -> list[str]:
     """The house rules ``path`` breaks (all but the notebooks' sync)."""
-    rel = str(path.relative_to(root))
     lines = path.read_text(encoding="utf-8").splitlines()
     problems = []
 
     def broken(line: int, rule: str, message: str) -> None:
-        problems.append(Problem(rel, line, rule, message))
+        problems.append(f"{path.relative_to(root)}:{line}: [{rule}] {message}")
 
-    meta = _front_matter(lines)
+    meta = {}
+    if lines and lines[0].strip() == "---" and "---" in lines[1:]:
+        try:
+            meta = yaml.safe_load("\n".join(lines[1 : lines.index("---", 1)])) or {}
+        except yaml.YAMLError:
+            pass
     description = ((meta.get("myst") or {}).get("html_meta") or {}).get("description")
     if not isinstance(description, str) or not description.strip():
         broken(
@@ -100,9 +66,7 @@ def check_chapter(path: Path, root: Path = ROOT) -> list[Problem]:
             "saying what the chapter teaches (CONTRIBUTING, 2. Write the chapter)",
         )
 
-    h2 = [
-        (i, line[3:].strip()) for i, line in enumerate(lines) if line.startswith("## ")
-    ]
+    h2 = [(i, line[3:].strip()) for i, line in enumerate(lines) if line[:3] == "## "]
     exercises = [i for i, title in h2 if title.startswith("Exercises")]
     if not exercises:
         broken(len(lines), "exercises", "no `## Exercises` section at the end")
@@ -132,21 +96,16 @@ def check_chapter(path: Path, root: Path = ROOT) -> list[Problem]:
                 )
 
     for i, line in enumerate(lines):
-        if not CODE_CELL.match(line):
+        options = "\n".join(_options(lines, i)) if CODE_CELL.match(line) else ""
+        if not re.search(r"^:\s+figure:", options, re.MULTILINE):
             continue
-        options = _options(lines, i)
-        text = "\n".join(options)
-        if not re.search(r"^:\s+figure:", text, re.MULTILINE):
-            continue
-        code = lines[i + 1 + len(options)] if i + 1 + len(options) < len(lines) else ""
-        required = [
-            ("name", "a `name:` (fig-...) the prose refers to"),
-            ("caption", "a `caption:`"),
-        ]
+        code = (lines[i + 1 + options.count("\n") + 1 :] or [""])[0]
+        required = {"name": "a `name:` (fig-...) the prose refers to"}
+        required["caption"] = "a `caption:`"
         if "animation" not in code:  # an animation is HTML that labels itself
-            required.append(("alt", "`image: alt:` text saying what the figure shows"))
-        for key, what in required:
-            if not re.search(rf"^:\s+{key}:\s*\S", text, re.MULTILINE):
+            required["alt"] = "`image: alt:` text saying what the figure shows"
+        for key, what in required.items():
+            if not re.search(rf"^:\s+{key}:\s*\S", options, re.MULTILINE):
                 broken(i + 1, "figures", f"a figure without {what}")
 
     number = path.name[:2]
@@ -160,49 +119,35 @@ def check_chapter(path: Path, root: Path = ROOT) -> list[Problem]:
     return problems
 
 
-def check_notebooks(root: Path = ROOT) -> list[Problem]:
-    """The chapters whose ``notebooks/`` copy is not what ``make notebooks`` writes
-    (reads the build's execution cache: run after the build)."""
-    module = _notebooks_module(root)
-    problems = []
-    for rel in module.sync(root, check=True):
-        chapter = f"book/{Path(rel).stem}.md"
-        problems.append(
-            Problem(
-                chapter if (root / chapter).exists() else rel,
-                1,
-                "notebooks",
-                f"{rel} is out of date: run `make notebooks` and commit notebooks/",
-            )
-        )
-    return problems
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--notebooks",
-        action="store_true",
-        help="check only that notebooks/ is in sync (after the build)",
+        "--notebooks", action="store_true", help="check notebooks/ (after the build)"
     )
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     root = args.root.resolve()
+    notebooks = _notebooks_module(root)
     if args.notebooks:
-        problems = check_notebooks(root)
+        problems = [
+            f"{chapter if (root / chapter).exists() else rel}:1: [notebooks] {rel} is "
+            "out of date: run `make notebooks` and commit notebooks/"
+            for rel in notebooks.sync(root, check=True)
+            for chapter in [f"book/{Path(rel).stem}.md"]
+        ]
     else:
-        problems = [p for c in chapters(root) for p in check_chapter(c, root)]
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    if problems:
-        rules = sorted({p.rule for p in problems})
-        print(
-            f"[rules] {len(problems)} house rule(s) broken ({', '.join(rules)}): "
-            "see CONTRIBUTING.md",
-            file=sys.stderr,
-        )
-        return 1
-    return 0
+        chapters = [root / f"{d}.md" for d in notebooks.toc_chapters(root)]
+        problems = [p for c in chapters for p in check_chapter(c, root)]
+    if not problems:
+        return 0
+    rules = sorted({p.split("[", 1)[1].split("]")[0] for p in problems})
+    print(*problems, sep="\n", file=sys.stderr)
+    print(
+        f"[rules] {len(problems)} house rule(s) broken ({', '.join(rules)}): "
+        "see CONTRIBUTING.md",
+        file=sys.stderr,
+    )
+    return 1
 
 
 if __name__ == "__main__":

@@ -17,12 +17,12 @@ and replace the placeholders with the chapter.
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+CHAPTER_LINE = re.compile(r"(\s*)- file: book/(\d{2})-")
 
 CHAPTER = """\
 ---
@@ -192,91 +192,67 @@ def test_the_largest_square_is_the_one_the_text_states(chapter):
 
 def files(root: Path, number: str, name: str, title: str) -> dict[Path, str]:
     """The files ``make chapter`` writes, with their text."""
-    module = name.replace("-", "_")
-    stem = f"{number}-{name}"
-    imports = "\n".join(
-        sorted(
-            [
-                "from examples.plotting import get_axes, use_book_style",
-                "from examples.tables import glue_values",
-                f"from examples.{module} import squares",
-            ]
-        )
-    )  # sorted as ruff's isort rule wants them
-    values = dict(
-        number=number, name=name, title=title, module=module, stem=stem, imports=imports
-    )
-    return {
-        root / "book" / f"{stem}.md": CHAPTER.format(**values),
-        root / "src" / "examples" / f"{module}.py": MODULE.format(**values),
-        root / "tests" / f"test_{module}.py": MODULE_TEST.format(**values),
-        root / "src" / "examples" / "solutions" / f"ch{number}.py": SOLUTIONS.format(
-            **values
-        ),
-        root / "tests" / f"test_solutions_ch{number}.py": SOLUTIONS_TEST.format(
-            **values
-        ),
-        root / "tests" / "chapters" / f"test_ch{number}_{module}.py": (
-            CHAPTER_TEST.format(**values)
-        ),
+    module, stem = name.replace("-", "_"), f"{number}-{name}"
+    imports = [
+        "from examples.plotting import get_axes, use_book_style",
+        "from examples.tables import glue_values",
+        f"from examples.{module} import squares",
+    ]
+    imports = "\n".join(sorted(imports))  # in the order ruff's isort rule wants
+    values = dict(number=number, name=name, title=title, module=module, stem=stem)
+    values["imports"] = imports
+    texts = {
+        f"book/{stem}.md": CHAPTER,
+        f"src/examples/{module}.py": MODULE,
+        f"tests/test_{module}.py": MODULE_TEST,
+        f"src/examples/solutions/ch{number}.py": SOLUTIONS,
+        f"tests/test_solutions_ch{number}.py": SOLUTIONS_TEST,
+        f"tests/chapters/test_ch{number}_{module}.py": CHAPTER_TEST,
     }
+    return {root / path: text.format(**values) for path, text in texts.items()}
 
 
 def scaffold(root: Path, number: str, name: str, title: str) -> list[Path]:
+    """Write the chapter's files and its ``_toc.yml`` line; refuse bad arguments."""
     if not re.fullmatch(r"\d{1,2}", number or ""):
-        raise SystemExit(
-            f"make chapter: NUMBER must be a number such as 08, not {number!r}"
-        )
+        sys.exit(f"make chapter: NUMBER must be a number such as 08, not {number!r}")
     number = f"{int(number):02d}"
     if not re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", name or ""):
-        raise SystemExit(
-            f"make chapter: NAME must be lower-case words joined by '-', such as "
+        sys.exit(
+            "make chapter: NAME must be lower-case words joined by '-', such as "
             f"mini-batches, not {name!r}"
         )
-    if not title or not title.strip():
-        raise SystemExit(
-            'make chapter: TITLE must be the chapter\'s title, "Mini-batches"'
-        )
+    if not (title or "").strip():
+        sys.exit('make chapter: TITLE must be the chapter\'s title, "Mini-batches"')
     taken = sorted((root / "book").glob(f"{number}-*.md"))
     if taken:
-        raise SystemExit(f"make chapter: NUMBER {number} is taken by {taken[0].name}")
+        sys.exit(f"make chapter: NUMBER {number} is taken by {taken[0].name}")
     wanted = files(root, number, name, title.strip())
     existing = [str(p.relative_to(root)) for p in wanted if p.exists()]
     if existing:
-        raise SystemExit(f"make chapter: would overwrite {', '.join(existing)}")
+        sys.exit(f"make chapter: would overwrite {', '.join(existing)}")
     for path, text in wanted.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    # The toc line goes after the chapters numbered lower, else before the first.
     toc = root / "_toc.yml"
     lines = toc.read_text(encoding="utf-8").splitlines(keepends=True)
-    chapters = [i for i, line in enumerate(lines) if re.search(r"book/\d{2}-", line)]
-    at = chapters[-1] + 1 if chapters else len(lines)  # after the last chapter
-    for i in chapters:
-        if re.search(r"book/(\d{2})-", lines[i]).group(1) > number:
-            at = i
-            break
-    indent = re.match(r"\s*", lines[chapters[0]]).group(0) if chapters else "  "
+    chapters = [
+        (i, m) for i, line in enumerate(lines) if (m := CHAPTER_LINE.match(line))
+    ]
+    lower = [i for i, m in chapters if m[2] < number]
+    at = lower[-1] + 1 if lower else chapters[0][0] if chapters else len(lines)
+    indent = chapters[0][1][1] if chapters else "  "
     lines.insert(at, f"{indent}- file: book/{number}-{name}\n")
     toc.write_text("".join(lines), encoding="utf-8")
     return list(wanted)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("number")
-    parser.add_argument("name")
-    parser.add_argument("title")
-    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    for path in scaffold(args.root, args.number, args.name, args.title):
-        print(f"wrote {path.relative_to(args.root)}")
-    print(f"added book/{int(args.number):02d}-{args.name} to _toc.yml")
-    print(
-        "next: make html, make notebooks, then "
-        f"make check CHAPTER={int(args.number):02d}"
-    )
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    if len(sys.argv) != 4:
+        sys.exit('usage: make chapter NUMBER=11 NAME=convolutions TITLE="Convolutions"')
+    for path in scaffold(ROOT, *sys.argv[1:]):
+        print(f"wrote {path.relative_to(ROOT)}")
+    number = f"{int(sys.argv[1]):02d}"
+    print(f"added book/{number}-{sys.argv[2]} to _toc.yml")
+    print(f"next: make html, make notebooks, then make check CHAPTER={number}")

@@ -1,17 +1,11 @@
-"""Preview the book while writing it: ``make serve``.
+"""Preview the book while writing it: ``make serve`` (README, "make serve").
 
-Builds the book with ``scripts/build.py`` (the same strict build as ``make html``),
-serves ``_build/html`` at http://127.0.0.1:8000/ and builds again whenever a file
-under ``book/`` or ``src/``, or the configuration, changes. Open pages reload
-themselves after each build: livereload adds a small script to every page it serves,
-fetched from this same server (the files on disk are not changed).
-
-``PORT=8001 make serve`` picks another port; ``HOST=0.0.0.0`` serves beyond this
-machine. Each build checks the house rules first (``scripts/check_chapters.py``)
-and, once built, writes ``notebooks/`` again (``make notebooks``). What is served is
-``_build/serve``, a copy of ``_build/html`` made after each build that passed: a
-failed build leaves the last good pages on show, and says so; fix the cause and save
-to build again. Stop with Ctrl+C: stopping ``make serve`` stops its running build.
+Each build, at start and on every change under ``book/``, ``src/`` or the
+configuration: the house rules (``scripts/check_chapters.py``), the strict build
+(``scripts/build.py``), then ``notebooks/`` written again. Only a build that passed
+is copied to ``_build/serve``, which livereload serves (open pages reload): a failed
+build leaves the last good pages on show, and says so. ``PORT`` and ``HOST`` change
+the address. Stopping ``make serve`` (Ctrl+C, SIGTERM, even SIGKILL) stops its build.
 """
 
 from __future__ import annotations
@@ -26,62 +20,54 @@ from pathlib import Path
 from livereload import Server
 
 ROOT = Path(__file__).resolve().parent.parent
-HTML = ROOT / "_build" / "html"
-#: What is served: a copy of ``HTML`` made after each build that passed, so that a
-#: failed build (which may have written broken pages into ``HTML``) leaves the last
-#: good pages on show.
 SERVED = ROOT / "_build" / "serve"
 WATCHED = ("book", "src", "_config.yml", "_toc.yml", "pyproject.toml")
+AGAIN = " Fix the cause and save to build again."
 IGNORED_PARTS = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache"}
 
 
 def ignored(path: str) -> bool:
     """Files a build or an editor writes that are no reason to build again."""
-    parts = Path(path).parts
-    name = parts[-1] if parts else ""
+    name = Path(path).name
     return (
-        bool(IGNORED_PARTS.intersection(parts))
-        or name.startswith(".#")
-        or name.endswith("~")
+        bool(IGNORED_PARTS & set(Path(path).parts))
+        or name[:2] == ".#"
+        or name[-1:] == "~"
     )
 
 
+def say(message: str) -> None:
+    print(f"serve: {message}", flush=True)
+
+
 def build() -> None:
-    """The house rules (in seconds), the strict build, then ``notebooks/`` written
-    again from the chapters (``make notebooks``: commit them with the chapter)."""
-    rules = [sys.executable, str(ROOT / "scripts" / "check_chapters.py")]
-    if subprocess.run(rules).returncode != 0:
-        print(
-            "serve: not built: a house rule is broken (see above). Fix it and save "
-            "to build again.",
-            flush=True,
-        )
-        return
+    rules = [sys.executable, ROOT / "scripts" / "check_chapters.py"]
+    if subprocess.run(rules).returncode:
+        return say(f"not built: a house rule is broken (see above).{AGAIN}")
     code = run_build()
-    if code != 0:
+    if code:
         shown = (
             "the last good pages stay on show"
             if SERVED.is_dir()
             else "there are no pages to show yet"
         )
-        print(
-            f"serve: BUILD FAILED (exit {code}, see above): {shown}. Fix the cause "
-            "and save to build again.",
-            flush=True,
-        )
-        return
-    publish()
-    notebooks = [sys.executable, str(ROOT / "book" / "_ext" / "bml_notebooks.py")]
+        return say(f"BUILD FAILED (exit {code}, see above): {shown}.{AGAIN}")
+    new, old = SERVED.with_name("serve.new"), SERVED.with_name("serve.old")
+    for folder in (new, old):
+        shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(ROOT / "_build" / "html", new)
+    if SERVED.exists():
+        SERVED.rename(old)
+    new.rename(SERVED)  # the pages just built, replaced in two renames
+    shutil.rmtree(old, ignore_errors=True)
+    notebooks = [sys.executable, ROOT / "book" / "_ext" / "bml_notebooks.py"]
     written = subprocess.run(notebooks, capture_output=True, text=True)
-    if written.returncode != 0:
-        print(f"serve: notebooks/ not written:\n{written.stderr}", flush=True)
+    if written.returncode:
+        say(f"notebooks/ not written:\n{written.stderr}")
     elif written.stdout.strip():
-        print(
-            f"serve: notebooks/ brought up to date ({len(written.stdout.splitlines())}"
-            " file(s)): commit them with the chapter",
-            flush=True,
-        )
-    print(f"serve: built; serving {SERVED} at {url()}", flush=True)
+        n = len(written.stdout.splitlines())
+        say(f"notebooks/ brought up to date ({n} file(s)): commit them")
+    say(f"built; serving {SERVED} at {url()}")
 
 
 def _end_with_parent() -> None:
@@ -93,12 +79,10 @@ def _end_with_parent() -> None:
 
 
 def run_build() -> int:
-    """Run ``scripts/build.py``; stopping ``make serve`` (Ctrl+C, SIGTERM, even
-    SIGKILL) stops the build too, which keeps what it finished."""
-    with subprocess.Popen(
-        [sys.executable, str(ROOT / "scripts" / "build.py")],
-        preexec_fn=_end_with_parent,
-    ) as proc:
+    """Run ``scripts/build.py``; stopping ``make serve`` stops it (it keeps what it
+    finished)."""
+    script = [sys.executable, ROOT / "scripts" / "build.py"]
+    with subprocess.Popen(script, preexec_fn=_end_with_parent) as proc:
         try:
             return proc.wait()
         except BaseException:
@@ -107,50 +91,25 @@ def run_build() -> int:
             raise
 
 
-def publish() -> None:
-    """Replace the served copy with the pages just built (a copy, then renames)."""
-    new, old = SERVED.with_name("serve.new"), SERVED.with_name("serve.old")
-    for folder in (new, old):
-        shutil.rmtree(folder, ignore_errors=True)
-    shutil.copytree(HTML, new)
-    if SERVED.exists():
-        SERVED.rename(old)
-    new.rename(SERVED)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _stop(signum, frame) -> None:
-    raise SystemExit(128 + signum)
+def address() -> tuple[str, int]:
+    port = os.environ.get("PORT", "8000")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"PORT: expected a port number (1-65535), got {port!r}")
+    return os.environ.get("HOST", "127.0.0.1"), int(port)
 
 
 def url() -> str:
-    return f"http://{os.environ.get('HOST', '127.0.0.1')}:{port()}/"
+    return "http://{}:{}/".format(*address())
 
 
-def port() -> int:
-    text = os.environ.get("PORT", "8000")
-    if not text.isdigit() or not 0 < int(text) < 65536:
-        raise ValueError(f"PORT: expected a port number (1-65535), got {text!r}")
-    return int(text)
-
-
-def main() -> int:
-    port()  # a bad PORT fails before the first build, not after it
-    signal.signal(signal.SIGTERM, _stop)  # ends the running build too (run_build)
+if __name__ == "__main__":
+    address()  # a bad PORT fails before the first build, not after it
+    signal.signal(signal.SIGTERM, lambda signum, _: sys.exit(128 + signum))
     build()
     server = Server()
     for name in WATCHED:
         if (ROOT / name).exists():
             server.watch(str(ROOT / name), build, ignore=ignored)
-    print(f"serve: watching {', '.join(WATCHED)}; open {url()}", flush=True)
-    server.serve(
-        root=str(SERVED),
-        host=os.environ.get("HOST", "127.0.0.1"),
-        port=port(),
-        restart_delay=0,
-    )
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    say(f"watching {', '.join(WATCHED)}; open {url()}")
+    host, port = address()
+    server.serve(root=str(SERVED), host=host, port=port, restart_delay=0)

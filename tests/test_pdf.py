@@ -35,10 +35,9 @@ import build_pdf  # noqa: E402
 
 TOOLS = ("chromium", "pdfinfo", "pdftotext", "pdfimages")
 CONFIG = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))
-TOC = yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))
-ROOT_DOC = str(Path(TOC["root"]).with_suffix(""))
 #: The pages of the book in the order of _toc.yml, the front page first.
-DOCS = [ROOT_DOC] + [str(Path(c["file"]).with_suffix("")) for c in TOC["chapters"]]
+DOCS = build_pdf.bml_notebooks.toc_files(REPO)
+ROOT_DOC = DOCS[0]
 PT_PER_MM = 72 / 25.4
 #: Download weights (MB): the whole book, and the largest page printed alone.
 BUDGET_MB = {"book": 8.0, "page": 2.0}

@@ -33,14 +33,13 @@ def _pdf(app: Sphinx, pagename: str) -> str:
     return BOOK_PDF if pagename == app.config.root_doc else f"{pagename}.pdf"
 
 
-def check_stamp(app: Sphinx) -> None:
+def check_stamp(app: Sphinx, config) -> None:
+    """At config-inited, before the builder hashes the tags: a tag that comes or
+    goes makes Sphinx write every page again, which the links need."""
     stamp = _folder(app) / "stamp"
-    wanted = os.environ.get("BML_TREE_STAMP")
+    wanted = os.environ.get("BML_TREE_STAMP")  # set by scripts/build.py only
     app.bml_pdf = (
-        app.builder.name == "html"
-        and bool(wanted)
-        and stamp.is_file()
-        and stamp.read_text(encoding="utf-8") == wanted
+        bool(wanted) and stamp.is_file() and stamp.read_text(encoding="utf-8") == wanted
     )
     if app.bml_pdf:
         app.tags.add(TAG)
@@ -78,7 +77,7 @@ def copy_pdfs(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.connect("builder-inited", check_stamp)
+    app.connect("config-inited", check_stamp)
     app.connect("html-page-context", link_pdf, priority=600)
     app.connect("build-finished", copy_pdfs)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -18,8 +18,8 @@ import functools
 import http.server
 import json
 import os
-import re
 import shutil
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -27,12 +27,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 SITE_DIR = Path(os.environ.get("SITE_DIR", REPO / "_build" / "html")).resolve()
 #: The repository the site was built from: its _toc.yml and notebooks/.
 SITE_ROOT = SITE_DIR.parents[1]
+sys.path.insert(0, str(REPO / "book" / "_ext"))
+import bml_notebooks  # noqa: E402
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -40,37 +42,20 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
 ]
-CHAPTER_NAME = re.compile(r"^\d{2}-")
 #: Where the page-weight test writes what each page transfers (see
 #: pytest_terminal_summary).
 WEIGHTS = SITE_DIR.parent / "page-weight"
 
 
 def toc_pages(root: Path = SITE_ROOT) -> list[str]:
-    """Every page of the table of contents, in reading order (docnames)."""
-    toc_file = root / "_toc.yml"
-    if not toc_file.exists():
-        return []
-    toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
-    pages = [str(Path(toc["root"]).with_suffix(""))]
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if "file" in node:
-                pages.append(str(Path(node["file"]).with_suffix("")))
-            for key in ("parts", "chapters", "sections"):
-                walk(node.get(key, []))
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc)
-    return pages
+    """Every page of the table of contents, in reading order (docnames), read by the
+    build's own reader (``book/_ext/bml_notebooks.py``, Jupyter Book's parser)."""
+    return bml_notebooks.toc_files(root) if (root / "_toc.yml").exists() else []
 
 
 def toc_chapters(root: Path = SITE_ROOT) -> list[str]:
     """The chapters: pages of the table of contents named ``NN-...``."""
-    return [p for p in toc_pages(root) if CHAPTER_NAME.match(Path(p).name)]
+    return bml_notebooks.toc_chapters(root) if (root / "_toc.yml").exists() else []
 
 
 PAGES = toc_pages()
