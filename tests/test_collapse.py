@@ -12,6 +12,7 @@ from examples.collapse import (  # noqa: E402
     best_line_loss,
     collapse_linear,
     collapse_to_line,
+    distance_from_line,
     plot_linear_fits,
 )
 from examples.data import parabola  # noqa: E402
@@ -99,3 +100,31 @@ def test_plot_linear_fits_draws_each_line():
     np.testing.assert_allclose(a.get_ydata(), 1.0 * a.get_xdata() + 2.0)
     np.testing.assert_allclose(b.get_ydata(), [10.0, 10.0])
     plt.close(fig)
+
+
+def test_distance_from_line_is_zero_for_a_line_and_the_worst_residual_otherwise():
+    X = np.linspace(-5.0, 5.0, 41)
+    assert distance_from_line(X, 3.0 * X - 2.0) == pytest.approx(0.0, abs=1e-12)
+    # x² on [-5, 5]: the least-squares line is flat at mean(x²); the farthest
+    # point is at x = ±5 (independent reference: numpy's polyfit)
+    coef = np.polyfit(X, X**2, 1)
+    expected = np.max(np.abs(X**2 - np.polyval(coef, X)))
+    assert distance_from_line(X, X**2) == pytest.approx(expected, rel=1e-12)
+
+
+def test_distance_from_line_tells_a_collapsed_network_from_a_bent_one():
+    X = np.linspace(-5.0, 5.0, 41)
+    line = predict(mlp((1, 10, 10, 1), "identity", seed=0), X)
+    bent = predict(mlp((1, 10, 10, 1), "relu", seed=0), X)
+    assert distance_from_line(X, line) < 1e-5
+    assert distance_from_line(X, bent) > 1e-2
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "match"),
+    [([1.0, 2.0], [1.0], "same length"), ([1.0, 1.0], [0.0, 2.0], "two different"),
+     ([0.0, np.nan], [1.0, 2.0], "X")],
+)  # fmt: skip
+def test_distance_from_line_refuses_bad_input(X, y, match):
+    with pytest.raises(ValueError, match=match):
+        distance_from_line(X, y)

@@ -703,3 +703,128 @@ def test_describe_nudge_refuses_a_nudge_not_computed(nudge_setup):
         describe_nudge(errors, 2e-6)
     with pytest.raises(ValueError, match="^eps_values"):
         nudge_curves(p, x, y, (1e-3, 1e-4))
+
+
+# Chapter 8: the same network with each activation, or with none
+
+
+@pytest.fixture(scope="module")
+def shape_explorer():
+    from examples.collapse import best_line_loss
+    from examples.data import parabola
+    from examples.explore import activation_shape_explorer
+
+    X, y = parabola()
+    line_loss = best_line_loss(X, y)
+    explorer = activation_shape_explorer(
+        X, y, line_loss, names=("identity", "tanh", "relu"), default="tanh",
+        num_epochs=20,
+    )  # fmt: skip
+    return X, y, line_loss, explorer
+
+
+@pytest.mark.parametrize("name", ["identity", "tanh", "relu"])
+def test_shape_panels_draw_the_formulas_and_the_network_trained_alone(
+    shape_explorer, name
+):
+    from examples.activations import closed_form, closed_form_derivative
+    from examples.explore import _FIT_AXES, _SHAPE_AXES, NETWORK_GRID, SHAPE_GRID
+    from examples.models import mlp
+    from examples.training import predict
+
+    X, y, _, explorer = shape_explorer
+    panel = next(
+        p for p in parse(explorer).panels if p["data-key"] == f"activation={name}"
+    )
+    function, slope, network = (
+        [float(v) for v in line.split()] for line in panel["data-lines"].split(";")
+    )
+    # the function and its slope, against the formulas derived by hand
+    for drawn, values in (
+        (function, closed_form(name, SHAPE_GRID)),
+        (slope, closed_form_derivative(name, SHAPE_GRID)),
+    ):
+        assert drawn == pytest.approx([_SHAPE_AXES._y(v) for v in values], abs=0.51)
+    # the network's curve, against the same network trained by the one-model loop
+    # (over 20 epochs: a 1-10-10-1 copy in the ensemble drifts from its twin over
+    # long runs, as chapter 8 says, since batched operations round in another order)
+    model = mlp((1, 10, 10, 1), name, seed=0)
+    history = train_per_sample(model, X, y, lr=0.001, momentum=0.1, num_epochs=20)
+    assert float(panel["data-final-loss"]) == pytest.approx(history.loss[-1], rel=1e-5)
+    expected = [_FIT_AXES._y(v) for v in predict(model, list(NETWORK_GRID))]
+    assert network == pytest.approx(expected, abs=1.01)  # whole pixels, float32
+
+
+def test_only_the_network_without_an_activation_is_a_straight_line(shape_explorer):
+    from examples.collapse import collapse_to_line
+    from examples.explore import activation_shape_run
+
+    X, y, _, explorer = shape_explorer
+    straight = {p["data-key"]: p["data-straight"] for p in parse(explorer).panels}
+    assert straight == {
+        "activation=identity": "true",
+        "activation=tanh": "false",
+        "activation=relu": "false",
+    }
+    weight, bias = collapse_to_line(
+        activation_shape_run(X, y, "identity", num_epochs=20).model(0)
+    )
+    summary = explorer.panels[("identity",)].summary
+    assert summary.startswith("No activation (identity): f(x) = x")
+    sign = "+" if bias >= 0 else "−"
+    assert f"is one straight line, ŷ = {weight:.4f} x {sign} {abs(bias):.2f}" in (
+        summary
+    )
+    for name in ("tanh", "relu"):
+        assert " network bends: it strays up to " in explorer.panels[(name,)].summary
+
+
+def test_shape_explorer_is_compact_and_its_alt_follows_the_setting(shape_explorer):
+    from examples.explore import SHAPE_ALT
+
+    *_, explorer = shape_explorer
+    html = explorer.to_html()
+    assert html.count("<svg") == 1
+    parsed = parse(explorer)
+    assert [p["data-key"] for p in parsed.panels if "hidden" not in p] == [
+        "activation=tanh"
+    ]
+    for p in parsed.panels:
+        assert len(p["data-lines"].split(";")) == 3
+    for (name,), panel in explorer.panels.items():
+        assert panel.alt == f"{panel.summary} {SHAPE_ALT}"
+        label = {"identity": "identity", "tanh": "tanh", "relu": "ReLU"}[name]
+        assert panel.titles == (
+            f"{label} and its slope",
+            f"The network with {label}, trained",
+        )
+    assert "shows tanh" in explorer.note and "3 settings" in explorer.note
+
+
+def test_is_straight_tells_a_line_from_a_curve():
+    from examples.explore import is_straight
+
+    grid = np.linspace(-5.0, 5.0, 41)
+    assert is_straight(grid, 1e3 * grid + 7.0)
+    assert is_straight(grid, 10.0 + 1e-5 * np.cos(grid))  # float32 rounding
+    assert not is_straight(grid, 10.0 + 0.1 * np.abs(grid))
+
+
+def test_shape_functions_name_their_arguments(shape_explorer):
+    from examples.ensemble import train_ensemble
+    from examples.explore import activation_shape_run, describe_activation_shape
+
+    X, y, line_loss, _ = shape_explorer
+    with pytest.raises(ValueError, match="name must be one of identity, sigmoid"):
+        activation_shape_run(X, y, "softsign")
+    two = train_ensemble(
+        X,
+        y,
+        sizes=(1, 10, 10, 1),
+        activations="relu",
+        seeds=[0, 1],
+        lr=0.001,
+        num_epochs=2,
+    )
+    with pytest.raises(ValueError, match="runs must hold one copy, got 2"):
+        describe_activation_shape(two, line_loss)

@@ -93,6 +93,24 @@ def best_line_loss(
     return float(np.mean((weight * X_arr + bias - y_arr) ** 2))
 
 
+def distance_from_line(
+    X: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray
+) -> float:
+    """How far a curve, ``y`` at the inputs ``X``, strays from its own
+    least-squares line: the largest ``|y - (weight * X + bias)|``. About zero
+    (float rounding) for a network that collapsed into a line, clearly more for
+    one that bends.
+
+    >>> distance_from_line([0.0, 1.0, 2.0], [1.0, 3.0, 5.0])  # y = 2x + 1
+    0.0
+    >>> round(distance_from_line([-1.0, 0.0, 1.0], [1.0, 0.0, 1.0]), 4)
+    0.6667
+    """
+    weight, bias = least_squares_line(X, y)
+    X_arr, y_arr = _validate.data_pair(X, y)
+    return float(np.max(np.abs(y_arr - (weight * X_arr + bias))))
+
+
 def plot_linear_fits(
     X: Sequence[float] | np.ndarray,
     y: Sequence[float] | np.ndarray,

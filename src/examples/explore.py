@@ -14,6 +14,7 @@ The builders, one per chapter: :func:`step_size_explorer` (chapter 1),
 :func:`seed_explorer` (chapter 4), :func:`nudge_explorer` (chapter 5),
 :func:`settings_explorer` (chapter 6),
 :func:`architecture_explorer` (chapter 7),
+:func:`activation_shape_explorer` (chapter 8),
 :func:`activation_explorer` (chapter 9) and :func:`classifier_explorer` (chapter 10).
 They draw runs that the tests and the reader notebooks compute too. A grid of
 hundreds of settings (chapter 4's thousand seeds) is written *compact*: one figure,
@@ -24,7 +25,8 @@ Shown in chapter 1 (``01-learning-by-nudging``); chapter 2 (``02-pytorch-linear`
 chapter 3 (``03-linear-regression``); chapter 4 (``04-parabola-network``);
 chapter 5 (``05-backpropagation``);
 chapter 6 (``06-mini-batches``);
-chapter 7 (``07-deeper-networks``); chapter 9 (``09-training-with-activations``);
+chapter 7 (``07-deeper-networks``); chapter 8 (``08-activation-functions``);
+chapter 9 (``09-training-with-activations``);
 chapter 10 (``10-classification``).
 """
 
@@ -1576,3 +1578,184 @@ def nudge_explorer(
     return Explorer(
         "Nudge of the finite differences", (control,), panels, note, True, NUDGE_ALT
     )
+
+
+# Chapter 8: the same network with each activation, or with none
+
+#: The settings of chapter 8's explorer: no activation, then the chapter's five.
+SHAPE_NAMES = ("identity", "sigmoid", "tanh", "relu", "leaky_relu", "gelu")
+#: Where it draws the activation (x from -3 to 3, and just right of the kink at
+#: 0, so that ReLU's slope jumps there) and the network (-5 to 5).
+SHAPE_GRID = tuple(sorted({x / 4 for x in range(-12, 13)} | {0.001}))
+NETWORK_GRID = tuple(x / 4 for x in range(-20, 21))
+_SHAPE_AXES = _Axes((-3.0, 3.0), (-3.0, 3.0))
+#: A curve that strays less than this fraction of its size from its own
+#: least-squares line is a straight line, up to float32 rounding.
+STRAIGHT = 1e-4
+
+_SHAPE_WORDS = {
+    "identity": "f(x) = x, a straight line whose slope is 1 everywhere",
+    "sigmoid": "an S from 0 to 1 whose slope is a bell peaking at {peak:.3g}",
+    "tanh": "an S from -1 to 1 whose slope is a bell peaking at {peak:.3g}",
+    "relu": "0 for negative x and x for positive x; its slope steps from 0 to 1",
+    "leaky_relu": "0.01 x for negative x and x for positive x; its slope steps "
+    "from 0.01 to 1",
+    "gelu": "a smooth ReLU that dips just below 0; its slope overshoots to {peak:.2f}",
+}
+
+
+def activation_shape_run(
+    X, y, name: str, seed: int = 0, num_epochs: int = 300
+) -> EnsembleHistory:
+    """Chapter 8's 1-10-10-1 network with the activation ``name`` (``identity``:
+    none), trained from ``seed`` with the optimiser of chapter 4."""
+    if name not in SHAPE_NAMES:
+        raise ValueError(f"name must be one of {', '.join(SHAPE_NAMES)}; got {name!r}")
+    return train_ensemble(
+        X, y, sizes=(1, 10, 10, 1), activations=name, seeds=[int(seed)], lr=0.001,
+        momentum=0.1, num_epochs=num_epochs,
+    )  # fmt: skip
+
+
+def is_straight(grid: Sequence[float], values: Sequence[float]) -> bool:
+    """Whether a curve, ``values`` at ``grid``, is a straight line up to float32
+    rounding: it strays from its least-squares line by less than :data:`STRAIGHT`
+    of its size."""
+    from examples.collapse import distance_from_line
+
+    scale = max(1.0, float(np.max(np.abs(values))))
+    return distance_from_line(grid, values) <= STRAIGHT * scale
+
+
+def describe_activation_shape(
+    runs: EnsembleHistory, line_loss: float, grid: Sequence[float] = NETWORK_GRID
+) -> str:
+    """Two sentences: the shape of the activation of ``runs`` (one copy) and of
+    the curve its trained network computes, a straight line or a bent one."""
+    from examples.activations import FACTS, derivative_extremes
+    from examples.collapse import collapse_to_line, distance_from_line
+
+    if len(runs.seeds) != 1:
+        raise ValueError(f"runs must hold one copy, got {len(runs.seeds)}")
+    name, seed = runs.activations[0], int(runs.seeds[0])
+    peak = derivative_extremes(name, -3.0, 3.0, 6001).max_value
+    shape = _SHAPE_WORDS[name].format(peak=peak)
+    values = runs.predict(list(grid))[0]
+    if is_straight(grid, values):
+        weight, bias = collapse_to_line(runs.model(0))
+        sign = "+" if bias >= 0 else "−"
+        curve = f"is one straight line, ŷ = {weight:.4f} x {sign} {abs(bias):.2f}"
+    else:
+        distance = distance_from_line(grid, values)
+        curve = f"bends: it strays up to {distance:.1f} from its least-squares line"
+    final = float(runs.final_loss[0])
+    outcome = _OUTCOME_VERBS[str(classify_runs([final], line_loss)[0])]
+    label = FACTS[name].label
+    head = label[:1].upper() + label[1:]
+    if name == "identity":
+        head = "No activation (identity)"
+    return (
+        f"{head}: {shape}. Trained from seed {seed}, the "
+        f"{'-'.join(map(str, runs.sizes))} network {curve}; it {outcome}, with a "
+        f"final mean loss of {final:.3g} (the best line's is {line_loss:.3g})."
+    )
+
+
+def _shape_panel(runs: EnsembleHistory, X, y, line_loss: float) -> Panel:
+    from examples.activations import FACTS, apply, derivative
+    from examples.collapse import distance_from_line
+
+    name = runs.activations[0]
+    label = FACTS[name].label
+    values = apply(name, SHAPE_GRID).tolist()
+    slopes = derivative(name, SHAPE_GRID).tolist()
+    shape_titles = (f"{label} and its slope", f"The network with {label}, trained")
+    top = svg_chart(
+        _SHAPE_AXES,
+        [(SHAPE_GRID, values, PALETTE[0]), (SHAPE_GRID, slopes, PALETTE[1])],
+        x_ticks=range(-3, 4),
+        y_ticks=[(v, f"{v:g}") for v in range(-3, 4)],
+        x_label="x",
+        y_label="f(x), f′(x)",
+        title=shape_titles[0],
+        zero_line=True,
+        dashes=("", "6 3"),
+        legend=("function f", "slope f′"),
+        varying=2,
+    )
+    fit_values = runs.predict(list(NETWORK_GRID))[0]
+    grid = NETWORK_GRID
+    weight, bias = least_squares_line(X, y)
+    ends = (-5.0, 5.0)
+    bottom = svg_chart(
+        _FIT_AXES,
+        [
+            (grid, fit_values, PALETTE[2]),
+            (grid, [g * g for g in grid], PALETTE[6]),
+            (ends, [weight * e + bias for e in ends], _INK),
+        ],
+        x_ticks=range(-4, 5, 2),
+        y_ticks=[(v, f"{v:g}") for v in range(0, 31, 10)],
+        x_label="x",
+        y_label="y",
+        title=shape_titles[1],
+        scatter=list(zip(map(float, X), map(float, y), strict=True)),
+        dashes=("", "2 3", "7 4"),
+        legend=("network", "x²", "best line"),
+        varying=1,
+    )
+    summary = describe_activation_shape(runs, line_loss)
+    lines = (
+        _ys(_SHAPE_AXES, values),
+        _ys(_SHAPE_AXES, slopes),
+        _ys(_FIT_AXES, fit_values),
+    )
+    final = float(runs.final_loss[0])
+    distance = distance_from_line(NETWORK_GRID, fit_values)
+    data = {
+        "activation": name,
+        "final-loss": repr(final),
+        "outcome": str(classify_runs([final], line_loss)[0]),
+        "distance": repr(distance),
+        "straight": str(is_straight(NETWORK_GRID, fit_values)).lower(),
+    }
+    return Panel(
+        _stack(top, bottom), f"{summary} {SHAPE_ALT}", summary, data, lines,
+        shape_titles,
+    )  # fmt: skip
+
+
+#: What chapter 8's explorer draws, the end of every panel's alt text.
+SHAPE_ALT = (
+    "Top: the activation function, solid, and its slope, dashed, for x from -3 to "
+    "3. Bottom: the curve of the trained 1-10-10-1 network over the eleven points "
+    "of the parabola, with x² dotted and the best straight line dashed."
+)
+
+
+def activation_shape_explorer(
+    X,
+    y,
+    line_loss: float,
+    names: Sequence[str] = SHAPE_NAMES,
+    seed: int = 0,
+    default: str = "relu",
+    num_epochs: int = 300,
+) -> Explorer:
+    """Chapter 8's explorer: for each activation (or none), the function and its
+    slope, and the curve of the 1-10-10-1 network trained from ``seed`` with it.
+    Compact: one figure, whose lines the page moves for each setting."""
+    X_arr, y_arr = _validate.data_pair(X, y)
+    control = Control("activation", "Activation", tuple(names), default)
+    panels = {}
+    for name in control.values:
+        runs = activation_shape_run(X_arr, y_arr, name, seed, num_epochs)
+        panels[(name,)] = _shape_panel(runs, X_arr, y_arr, line_loss)
+    note = (
+        f"This figure shows {default}; on the book's website a slider lets you "
+        f"choose any of the {len(panels)} settings, none (identity) among them."
+    )
+    return Explorer(
+        "Activation of the 1-10-10-1 network", (control,), panels, note, True,
+        SHAPE_ALT,
+    )  # fmt: skip

@@ -77,6 +77,43 @@ def test_slopes_ranges_and_gelu_facts(chapter):
     assert g["gelu_min_at"] == pytest.approx(-0.75, abs=0.01)
 
 
+# --- Try it: the same network, six ways ----------------------------------------
+
+
+def test_shape_explorer_has_a_figure_per_setting(chapter):
+    from examples.explore import SHAPE_NAMES
+
+    (html,) = chapter.html_outputs("bml-explore")
+    assert html.count('class="bml-explore__panel"') == len(SHAPE_NAMES) == 6
+    assert html.count("<svg") == 1  # compact: the page draws the other five
+    assert 'data-key="activation=relu"' in html and "shows relu" in html
+
+
+def test_only_no_activation_leaves_a_straight_line(chapter):
+    g = chapter.glued
+    # "Only with no activation (identity) is the trained network a straight line"
+    assert g["try_straight"] == "identity"
+    assert g["try_bent"] == 5
+    # "the line of fig-collapse": the same seed, the same training
+    assert g["try_identity_weight"] == pytest.approx(g["trained_weight"], abs=1e-6)
+    assert g["try_identity_bias"] == pytest.approx(g["trained_bias"], abs=1e-6)
+    # "no lower than the best line's"
+    assert g["try_identity_loss"] >= g["line_loss"]
+
+
+def test_the_sigmoid_bends_it_enough_to_fit(chapter):
+    g = chapter.glued
+    assert g["try_sigmoid_outcome"] == "fits"
+    assert g["try_sigmoid_loss"] < g["line_loss"] / 10
+    assert g["try_sigmoid_distance"] > 1.0
+
+
+def test_the_reader_cell_describes_the_run_it_trained(chapter):
+    out = " ".join(chapter.stdout().split())  # the cell wraps it at 76 columns
+    assert "Sigmoid: an S from 0 to 1 whose slope is a bell peaking at 0.25." in out
+    assert "Trained from seed 1, the 1-10-10-1 network " in out
+
+
 # --- How a ReLU network builds a curve ------------------------------------------
 
 

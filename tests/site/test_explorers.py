@@ -1,4 +1,4 @@
-"""The explorers of chapters 1 to 7, 9 and 10 in a real browser.
+"""The explorers of chapters 1 to 10 in a real browser.
 
 Moving a control (with the keyboard, as a reader without a mouse does) must show the
 figure of that setting, checked against the package's own runs; every control is
@@ -29,6 +29,7 @@ CH04 = next((c for c in CHAPTERS if c.endswith("04-parabola-network")), None)
 CH05 = next((c for c in CHAPTERS if c.endswith("05-backpropagation")), None)
 CH06 = next((c for c in CHAPTERS if c.endswith("06-mini-batches")), None)
 CH07 = next((c for c in CHAPTERS if c.endswith("07-deeper-networks")), None)
+CH08 = next((c for c in CHAPTERS if c.endswith("08-activation-functions")), None)
 CH10 = next((c for c in CHAPTERS if c.endswith("10-classification")), None)
 CH09 = next((c for c in CHAPTERS if c.endswith("09-training-with-activations")), None)
 PAGE_LIMIT = 2_000_000
@@ -108,7 +109,7 @@ def test_lr_and_momentum_sliders_show_that_run(visits, lr, momentum):
 
 @pytest.mark.parametrize(
     "chapter",
-    ["CH01", "CH02", "CH03", "CH04", "CH05", "CH06", "CH07", "CH09", "CH10"],
+    ["CH01", "CH02", "CH03", "CH04", "CH05", "CH06", "CH07", "CH08", "CH09", "CH10"],
 )
 def test_every_control_is_labelled_and_the_summary_is_announced(visits, chapter):
     if globals()[chapter] is None:
@@ -127,7 +128,7 @@ def test_every_control_is_labelled_and_the_summary_is_announced(visits, chapter)
 
 @pytest.mark.parametrize(
     "chapter",
-    ["CH01", "CH02", "CH03", "CH04", "CH05", "CH06", "CH07", "CH09", "CH10"],
+    ["CH01", "CH02", "CH03", "CH04", "CH05", "CH06", "CH07", "CH08", "CH09", "CH10"],
 )
 def test_without_script_and_in_print_the_default_figure_shows(browser, server, chapter):
     if globals()[chapter] is None:
@@ -156,7 +157,7 @@ def test_figure_stays_on_white_in_dark_mode(visits):
 
 
 @pytest.mark.parametrize(
-    "chapter", ["CH01", "CH02", "CH04", "CH05", "CH06", "CH07", "CH09", "CH10"]
+    "chapter", ["CH01", "CH02", "CH04", "CH05", "CH06", "CH07", "CH08", "CH09", "CH10"]
 )
 def test_page_weight_with_its_explorer_is_within_2_mb(visits, chapter):
     # The book's page budget (tests/site/test_pages.py): HTML, images and data;
@@ -393,6 +394,62 @@ def test_width_and_depth_sliders_show_that_network(visits, width, depth):
     for name, value in (("Units per layer", width), ("Hidden layers", depth)):
         slider = root.get_by_role("slider", name=name, exact=True)
         assert slider.get_attribute("aria-valuetext") == str(value)
+
+
+# ---------------------------------------------------------------------------------
+# Chapter 8: the same network with each activation, or with none
+
+
+@pytest.mark.skipif(CH08 is None, reason="chapter 8 is not in the toc")
+@pytest.mark.parametrize("name", ["identity", "sigmoid", "leaky_relu"])
+def test_activation_slider_draws_that_function_and_network(visits, name):
+    from examples.activations import closed_form, closed_form_derivative
+    from examples.collapse import best_line_loss
+    from examples.data import parabola
+    from examples.explore import (
+        _FIT_AXES,
+        _SHAPE_AXES,
+        NETWORK_GRID,
+        SHAPE_ALT,
+        SHAPE_GRID,
+        SHAPE_NAMES,
+        activation_shape_run,
+        describe_activation_shape,
+    )
+
+    page = visits(CH08).page
+    root = explorer(page, "activation")
+    choose(root, "activation", SHAPE_NAMES.index(name))
+    slider = root.get_by_role("slider", name="Activation", exact=True)
+    assert slider.get_attribute("aria-valuetext") == name
+    assert root.locator("output").inner_text() == name
+
+    # the package's own computation: the run, the formulas, the description
+    X, y = parabola()
+    runs = activation_shape_run(X, y, name, seed=0, num_epochs=300)
+    summary = describe_activation_shape(runs, best_line_loss(X, y))
+    panel = visible_panel(root)
+    assert panel.get_attribute("data-key") == f"activation={name}"
+    assert float(panel.get_attribute("data-final-loss")) == float(runs.final_loss[0])
+    assert panel.get_attribute("data-straight") == str(name == "identity").lower()
+    figure = panel.get_by_role("img")
+    assert figure.count() == 1
+    assert figure.get_attribute("aria-label") == f"{summary} {SHAPE_ALT}"
+    assert root.locator(".bml-explore__summary").inner_text() == summary
+    drawn = [
+        [float(p.split(",")[1]) for p in line.get_attribute("points").split()]
+        for line in figure.locator("polyline.bml-explore__line").all()
+    ]
+    expected = [
+        [_SHAPE_AXES._y(v) for v in closed_form(name, SHAPE_GRID)],
+        [_SHAPE_AXES._y(v) for v in closed_form_derivative(name, SHAPE_GRID)],
+        [_FIT_AXES._y(v) for v in runs.predict(list(NETWORK_GRID))[0]],
+    ]
+    assert len(drawn) == 3
+    for got, want in zip(drawn, expected, strict=True):
+        assert got == pytest.approx(want, abs=1.01)  # whole pixels, float32
+    titles = figure.locator(".bml-explore__title").all_text_contents()
+    assert titles[0].endswith(" and its slope")
 
 
 # ---------------------------------------------------------------------------------
