@@ -159,3 +159,50 @@ def test_share_of_rise_by_hand_and_against_the_counts():
     assert trace.share_of_rise(15) == 1.0
     with pytest.raises(ValueError, match="^epoch must be one of the checkpoints"):
         trace.share_of_rise(7)
+
+
+def test_untrained_copies_are_the_models_mlp_builds():
+    from examples.dead_units import untrained
+    from examples.models import layer_parameters
+
+    seeds = [0, 7, 123]
+    start = untrained((1, 4, 3, 1), ["relu", "tanh"], seeds)
+    assert start.num_epochs == 0 and start.activations == ("relu", "tanh")
+    assert start.seeds.tolist() == seeds
+    for k, seed in enumerate(seeds):
+        layers = layer_parameters(mlp((1, 4, 3, 1), ["relu", "tanh"], seed=seed))
+        for (W, b), weight, bias in zip(
+            layers, start.weights, start.biases, strict=True
+        ):
+            np.testing.assert_array_equal(weight[k], W)
+            np.testing.assert_array_equal(bias[k], b)
+    # and a model rebuilt from them is that network
+    np.testing.assert_array_equal(
+        start.predict(X)[1], mlp((1, 4, 3, 1), ["relu", "tanh"], seed=7)(
+            torch.tensor(X, dtype=torch.float32).reshape(-1, 1)
+        ).detach().numpy().ravel(),
+    )  # fmt: skip
+
+
+def test_untrained_names_its_arguments():
+    from examples.dead_units import untrained
+
+    with pytest.raises(ValueError, match="seeds"):
+        untrained((1, 3, 1), "relu", [])
+    with pytest.raises(ValueError, match="activation"):
+        untrained((1, 3, 1), "softsign", [0])
+    with pytest.raises((ValueError, TypeError), match="sizes"):
+        untrained("131", "relu", [0])
+
+
+def test_trace_starts_from_the_untrained_models_of_many_seeds():
+    # enough seeds that some units start inactive: the comparison is not all False
+    seeds = range(60)
+    trace = trace_inactive_units(
+        X, Y, sizes=(1, 4, 3, 1), activations="relu", seeds=seeds, lr=0.003,
+        momentum=0.1, num_epochs=2, every=1,
+    )  # fmt: skip
+    initial = [mlp((1, 4, 3, 1), "relu", seed=s) for s in seeds]
+    expected = inactive_units(initial, X)
+    assert expected.any()
+    np.testing.assert_array_equal(trace.inactive[0], expected)

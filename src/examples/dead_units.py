@@ -23,9 +23,14 @@ from matplotlib.axes import Axes
 from torch import nn
 
 from examples import _validate
-from examples.ensemble import EnsembleHistory, EnsembleTrainer, train_in_chunks
+from examples.ensemble import (
+    EnsembleHistory,
+    EnsembleTrainer,
+    _initial_parameters,
+    train_in_chunks,
+)
 from examples.hidden_units import preactivations
-from examples.models import mlp
+from examples.models import _check_mlp
 
 
 def inactive_units(
@@ -149,12 +154,41 @@ def trace_inactive_units(
     widths = list(sizes)[1:-1]
     layer_of = np.repeat(np.arange(1, len(widths) + 1), widths)
     # Before any step: the untrained models the seeds build.
-    initial = [mlp(sizes, activations, seed=int(s)) for s in trainer.seeds]
-    epochs, masks = [0], [inactive_units(initial, X_arr)]
+    start = untrained(sizes, activations, trainer.seeds)
+    epochs, masks = [0], [inactive_units(start, X_arr)]
     for history in train_in_chunks(trainer, num_epochs, every):
         masks.append(inactive_units(history, X_arr))
         epochs.append(history.num_epochs)
     return InactiveTrace(np.array(epochs), np.stack(masks), layer_of, history)
+
+
+def untrained(
+    sizes: Sequence[int], activations: str | Sequence[str], seeds: Sequence[int]
+) -> EnsembleHistory:
+    """The networks ``mlp(sizes, activations, seed=s)`` for every seed ``s``,
+    untrained, as an ensemble of zero epochs: what :func:`inactive_units` and
+    :func:`examples.hidden_units.preactivations` read, without building a
+    thousand ``nn.Sequential`` (which takes seconds).
+    :func:`examples.ensemble._initial_parameters` draws what ``mlp`` draws, the
+    same numbers in the same order.
+
+    >>> start = untrained((1, 3, 1), "relu", range(4))
+    >>> start.num_epochs, start.weights[0].shape, start.activations
+    (0, (4, 3, 1), ('relu',))
+    """
+    names = tuple(_check_mlp(sizes, activations, 0))
+    seed_array = np.array(_validate.seed_list("seeds", seeds), dtype=np.int64)
+    K = len(seed_array)
+    params = _initial_parameters(tuple(int(s) for s in sizes), seed_array)
+    return EnsembleHistory(
+        seeds=seed_array,
+        loss=np.empty((0, K)),
+        diverged_at=np.full(K, -1, dtype=np.int64),
+        sizes=tuple(int(s) for s in sizes),
+        activations=names,
+        weights=tuple(w.numpy() for w in params[::2]),
+        biases=tuple(b[:, :, 0].contiguous().numpy() for b in params[1::2]),
+    )
 
 
 def plot_inactive_counts(

@@ -9,8 +9,7 @@ import numpy as np
 import torch
 
 from examples import _validate
-from examples.dead_units import inactive_units
-from examples.models import mlp
+from examples.dead_units import inactive_units, untrained
 
 
 def _check_chain(depth: int, weight: float) -> tuple[int, float]:
@@ -46,5 +45,5 @@ def first_layer_inactive_share(num_seeds: int = 1000) -> float:
     compare with the closed form 1/20."""
     num_seeds = _validate.positive_int("num_seeds", num_seeds)
     X = np.arange(-5.0, 6.0)
-    models = [mlp((1, 10, 10, 1), "relu", seed=s) for s in range(num_seeds)]
-    return float(inactive_units(models, X)[:, :10].mean())
+    networks = untrained((1, 10, 10, 1), "relu", seeds=range(num_seeds))
+    return float(inactive_units(networks, X)[:, :10].mean())
