@@ -197,16 +197,17 @@ class KeyFigure(SphinxDirective):
 
 
 def fill_key_figures(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Replace each placeholder by a copy of the chapter's first figure image."""
+    """Replace each placeholder by a copy of the chapter's first figure image (kept
+    by ``note_key_figure``: no chapter's doctree is loaded)."""
     for placeholder in list(doctree.findall(key_figure)):
         chapter = placeholder["docname"]
-        image = _first_figure_image(app.env.get_doctree(chapter))
+        image = getattr(app.env, "bml_key_figures", {}).get(chapter)
         if image is None:
             raise ExtensionError(
                 f"{chapter} has no figure to show on its card in {docname}: give the "
                 "chapter a figure (an output with :mystnb: figure: options)"
             )
-        copy = image.deepcopy()
+        copy = nodes.image("", **image)
         copy["classes"] = ["bml-card-figure"]
         copy.attributes.pop("width", None)
         copy.attributes.pop("height", None)
@@ -263,7 +264,7 @@ def note_key_figure(app: Sphinx, doctree: nodes.document) -> None:
     """Remember the image each page's card would show (its first figure)."""
     image = _first_figure_image(doctree)
     figures = app.env.__dict__.setdefault("bml_key_figures", {})
-    figures[app.env.docname] = image.get("uri") if image else None
+    figures[app.env.docname] = image.deepcopy().attributes if image else None
 
 
 def note_key_figures_before(app: Sphinx, env, docnames: list[str]) -> None:
@@ -582,11 +583,12 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-purge-doc", purge_card_page)
     app.connect("env-merge-info", merge_card_pages)
     app.connect("env-get-outdated", reread_card_pages)
-    app.connect("doctree-read", note_key_figure)
+    app.connect("doctree-read", note_key_figure, priority=900)  # images collected
     app.connect("env-before-read-docs", note_key_figures_before)
     app.connect("env-get-updated", rewrite_card_pages)
     app.connect("doctree-resolved", fill_key_figures)
     app.connect("html-page-context", tidy_scripts, priority=900)
     app.connect("html-page-context", offer_notebook, priority=500)
     app.connect("html-page-context", write_notebook_and_fix_launch_links, priority=600)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    # 1: the key figures are kept in the environment as attributes, not addresses
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
