@@ -360,6 +360,35 @@ def stack_panels(app: Sphinx, exception: Exception | None) -> None:
             page.write_text(fixed, encoding="utf-8")
 
 
+# --- the search index of an incremental build ---------------------------------------
+
+
+def keep_index_entries(app: Sphinx, *args) -> list:
+    """The search index of an incremental build as a clean build writes it.
+
+    Sphinx 7.4's ``IndexBuilder.load`` restores the index of the pages this build
+    did not write but not their index entries (the glossary's terms): they are
+    read back here from the index being replaced, in page order. And a word no
+    page has any more is dropped (Sphinx kept it, with no page)."""
+    indexer = getattr(app.builder, "indexer", None)
+    path = Path(app.outdir) / getattr(app.builder, "searchindex_filename", "-")
+    if indexer is None or not path.is_file():
+        return []
+    with open(path, encoding="utf-8") as file:
+        frozen = app.builder.indexer_format.load(file)
+    entries, kept = indexer._index_entries, {}
+    for entry, places in frozen.get("indexentries", {}).items():
+        for page, target, main in places:
+            docname = frozen["docnames"][page]
+            if docname in indexer._titles and docname not in entries:
+                kept.setdefault(docname, []).append((entry, target, main * "main"))
+    indexer._index_entries = dict(sorted((entries | kept).items()))
+    for words in (indexer._mapping, indexer._title_mapping):
+        for word in [word for word, pages in words.items() if not pages]:
+            del words[word]
+    return []
+
+
 # --- the execution report ------------------------------------------------------------
 
 #: MyST-NB's ``{nb-exec-table}`` header, and what the book's table says instead.
@@ -587,6 +616,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-before-read-docs", note_key_figures_before)
     app.connect("env-get-updated", rewrite_card_pages)
     app.connect("doctree-resolved", fill_key_figures)
+    app.connect("html-collect-pages", keep_index_entries)  # before the index is written
     app.connect("html-page-context", tidy_scripts, priority=900)
     app.connect("html-page-context", offer_notebook, priority=500)
     app.connect("html-page-context", write_notebook_and_fix_launch_links, priority=600)
