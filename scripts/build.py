@@ -168,12 +168,17 @@ def analyse(config: dict, cache) -> list[Chapter]:
         nb = None
         if pages.get(docname, {}).get("text") != text:
             nb = book_deps.read_notebook(path, Chapter.md_config)
-            modules = book_deps.imported_modules(nb, ROOT / "src")
+            page, hashed = pages.get(docname, {}), cache.create_hashed_notebook(nb)[1]
+            if page.get("hash") != hashed:  # the code cells changed (not the prose)
+                modules = book_deps.imported_modules(nb, ROOT / "src")
+                page = {
+                    "modules": {n: str(p.relative_to(ROOT)) for n, p in modules.items()}
+                }
             mode = (nb.metadata.get("mystnb") or {}).get("execution_mode", "cache")
             pages[docname] = {
                 "text": text,
-                "hash": cache.create_hashed_notebook(nb)[1],
-                "modules": {n: str(p.relative_to(ROOT)) for n, p in modules.items()},
+                "hash": hashed,
+                "modules": page["modules"],
                 "ours": mode == "cache",  # otherwise MyST-NB's to execute, or not
             }
         page = pages[docname]
@@ -302,29 +307,18 @@ def run_sphinx(full: bool) -> tuple[int, list[str], list[str]]:
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-    overrides = {"external_toc_path": str(ROOT / "_toc.yml"), "nitpicky": True}
+    toc = {"external_toc_path": str(ROOT / "_toc.yml"), "latex_individualpages": False}
     with open(SPHINX_LOG, "w", encoding="utf-8") as log:
         out = SphinxOutput(log)
         try:
             config, _ = get_final_config(
-                user_yaml=ROOT / "_config.yml",
-                cli_config=overrides | {"latex_individualpages": False},
-                sourcedir=ROOT,
+                user_yaml=ROOT / "_config.yml", cli_config=toc, sourcedir=ROOT
             )
+            config["nitpicky"] = True  # -n
+            args = (ROOT, None, HTML, DOCTREES, "html", config, out, out)
             # extensions print too (sphinxext-opengraph: NOISE)
             with patch_docutils(ROOT), docutils_namespace(), redirect_stdout(out):
-                app = Sphinx(
-                    ROOT,
-                    None,
-                    HTML,
-                    DOCTREES,
-                    "html",
-                    config,
-                    out,
-                    out,
-                    warningiserror=True,
-                    keep_going=True,
-                )
+                app = Sphinx(*args, warningiserror=True, keep_going=True)
                 app.build(force_all=full)
             code = app.statuscode
         except Exception as exc:

@@ -116,7 +116,7 @@ class key_figure(nodes.General, nodes.Element):
 
 def _front_matter(text: str) -> dict:
     match = re.match(r"^---\n(.*?)\n---\n", text, re.DOTALL)
-    return (yaml.safe_load(match[1]) or {}) if match else {}
+    return (yaml.load(match[1], yaml.CSafeLoader) or {}) if match else {}
 
 
 def chapter_summary(path: Path) -> tuple[str, str]:
@@ -432,6 +432,23 @@ class ExecutionReportWords(SphinxPostTransform):
                 text.parent.replace(text, nodes.Text(title))
 
 
+def _execution_data(env) -> dict:
+    return {d: m.get("exec_data") for d, m in getattr(env, "nb_metadata", {}).items()}
+
+
+def note_execution_data(app: Sphinx, env, added, changed, removed) -> list:
+    app.bml_execution_data = _execution_data(env)
+    return []
+
+
+def keep_execution_report(app: Sphinx, env) -> list:
+    """MyST-NB writes the execution report again whenever it read a notebook page
+    (a prose edit): only when a chapter's execution data changed, here."""
+    if getattr(app, "bml_execution_data", None) == _execution_data(env):
+        env.nb_new_exec_data = False
+    return []
+
+
 # --- notebook downloads and launch links -------------------------------------------
 
 
@@ -608,6 +625,8 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("chapter-cards", ChapterCards)
     app.add_directive("bml-key-figure", KeyFigure)
     app.add_post_transform(ExecutionReportWords)
+    app.connect("env-get-outdated", note_execution_data)
+    app.connect("env-updated", keep_execution_report, priority=400)  # MyST-NB: 500
     app.add_js_file("bml-search.js", loading_method="defer")  # search snippets
     app.connect("env-purge-doc", purge_card_page)
     app.connect("env-merge-info", merge_card_pages)
