@@ -37,8 +37,8 @@ def sha(*parts: bytes | str) -> str:
 
 
 def load_config(root: Path) -> dict:
-    """The book's ``_config.yml`` as a dictionary."""
-    return yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+    """The book's ``_config.yml`` as a dictionary (LibYAML's parser: faster)."""
+    return yaml.load((root / "_config.yml").read_bytes(), yaml.CSafeLoader) or {}
 
 
 def notebook_pages(root: Path) -> list[tuple[str, Path]]:

@@ -9,15 +9,16 @@
    imports, the lock file and Python) is executed (``book_exec``) and stored in the
    jupyter-cache under MyST-NB's own hash; if its outputs changed, its doctree is
    dropped so that Sphinx re-reads the page. Prose edits execute nothing.
-3. **Sphinx**, strict (``-W -n --keep-going``): every notebook is a cache hit. After
-   a failed or interrupted build every page is re-read (``--all``).
+3. **Sphinx**, in this process, strict (``jupyter-book build -W -n --keep-going``):
+   every notebook is a cache hit. After a failed or interrupted build every page is
+   re-read.
 
 A failing cell fails the build before Sphinx runs, with the cell and traceback, and
 its stale outputs are removed from the cache. One build runs at a time in a folder (a
-lock on ``_build/.build-lock``; Sphinx dies with the build). A build may be killed at
-any moment (``book_exec.store``, ``book_exec.repair``). Exit codes (README, "The build
-is strict"): 0 built; 1 a cell or Sphinx failed; 2 bad arguments; 73 an output could
-not be written; 130 and 143 interrupted (SIGINT, SIGTERM).
+lock on ``_build/.build-lock``). A build may be killed at any moment
+(``book_exec.store``, ``book_exec.repair``). Exit codes (README, "The build is
+strict"): 0 built; 1 a cell or Sphinx failed; 2 bad arguments; 73 an output could not
+be written; 130 and 143 interrupted (SIGINT, SIGTERM).
 """
 
 from __future__ import annotations
@@ -25,14 +26,21 @@ from __future__ import annotations
 import argparse
 import errno
 import fcntl
+import gc
 import json
 import os
 import re
 import signal
-import subprocess
 import sys
 import time
+import traceback
+from contextlib import redirect_stdout
 from pathlib import Path
+
+if __name__ == "__main__" and os.environ.get("PYTHONHASHSEED") != "0":
+    # Sphinx runs in this process: a fixed hash seed, as for the kernels (book_exec)
+    os.environ["PYTHONHASHSEED"] = "0"
+    os.execv(sys.executable, [sys.executable, *sys.argv])
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -46,9 +54,7 @@ STAMP, FAILED = STATE / "stamp", STATE / "last-build-failed"
 REPORT, ENVIRONMENT = STATE / "last-build.json", STATE / "environment.json"
 PAGES = STATE / "pages.json"  # each notebook page's hash and imports
 SPHINX_LOG = STATE / "sphinx.log"
-SPHINX_GROUP = STATE / "sphinx.pgid"  # while Sphinx runs: its process group
 DOCTREES, HTML = BUILD / ".doctrees", BUILD / "html"
-EXCEPTION_LINE = re.compile(r"[A-Za-z_][\w.]*(: .*)?$")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 #: Sphinx's warnings and errors (``path:line: WARNING: ...``), repeated at the end.
 PROBLEM = re.compile(r"\b(WARNING|ERROR|CRITICAL|SEVERE):")
@@ -163,12 +169,17 @@ def analyse(config: dict, cache) -> list[Chapter]:
         nb = None
         if pages.get(docname, {}).get("text") != text:
             nb = book_deps.read_notebook(path, Chapter.md_config)
-            modules = book_deps.imported_modules(nb, ROOT / "src")
+            page, hashed = pages.get(docname, {}), cache.create_hashed_notebook(nb)[1]
+            if page.get("hash") != hashed:  # the code cells changed (not the prose)
+                modules = book_deps.imported_modules(nb, ROOT / "src")
+                page = {
+                    "modules": {n: str(p.relative_to(ROOT)) for n, p in modules.items()}
+                }
             mode = (nb.metadata.get("mystnb") or {}).get("execution_mode", "cache")
             pages[docname] = {
                 "text": text,
-                "hash": cache.create_hashed_notebook(nb)[1],
-                "modules": {n: str(p.relative_to(ROOT)) for n, p in modules.items()},
+                "hash": hashed,
+                "modules": page["modules"],
                 "ours": mode == "cache",  # otherwise MyST-NB's to execute, or not
             }
         page = pages[docname]
@@ -259,96 +270,66 @@ def _outputs(nb) -> list:
 # --- step 3: Sphinx ------------------------------------------------------------------
 
 
-def _die_with_parent() -> None:
-    """In the Sphinx process: end when the build ends, even killed with SIGKILL."""
-    if sys.platform == "linux":
-        import ctypes
+class SphinxOutput:
+    """Sphinx's output stream: all of it to ``SPHINX_LOG``; on screen, each line but
+    the parsers' configuration; its warnings and errors kept for the summary."""
 
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    def __init__(self, log):
+        self.log, self.problems, self.by_sphinx, self.line = log, [], [], ""
+        self.screen = sys.stdout  # stdout itself is this stream while Sphinx runs
+
+    def write(self, text: str) -> None:
+        self.log.write(text)
+        for step in ("reading sources", "writing output"):
+            if step in text:
+                book_exec.checkpoint(f"sphinx {step}")
+        *lines, self.line = (self.line + text).split("\n")
+        for line in lines:
+            plain = ANSI.sub("", line)
+            if NOISE.match(plain):
+                continue
+            if PROBLEM.search(plain):
+                self.problems.append(plain.replace(f"{ROOT}/", ""))
+            if "Executing notebook" in line:
+                self.by_sphinx.append(line.split(":")[0].strip())
+            self.screen.write(f"{line}\n")
+        self.screen.flush()
+
+    def flush(self) -> None:
+        self.log.flush()
 
 
 def run_sphinx(full: bool) -> tuple[int, list[str], list[str]]:
-    """Run the strict Jupyter Book build; its exit code, the pages MyST-NB executed
-    itself (none, unless a page is outside this script's execution) and its warnings
-    and errors. A traceback is shown as its first exception line only, the
-    parsers' configuration not at all: all of it is in ``SPHINX_LOG``."""
-    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT)]
-    cmd += ["--path-output", str(ROOT), "-W", "-n", "--keep-going"]
-    cmd += ["--all"] if full else []
-    by_sphinx, problems = [], []
-    in_traceback = shown = False
-    where = SPHINX_LOG.relative_to(ROOT)
-    with (
-        open(SPHINX_LOG, "w", encoding="utf-8") as log,
-        subprocess.Popen(
-            cmd,
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            bufsize=1,
-            preexec_fn=_die_with_parent,
-            start_new_session=True,  # a group: Sphinx and the processes it forks
-        ) as proc,
-    ):
-        SPHINX_GROUP.write_text(str(proc.pid))
-        try:
-            for line in proc.stdout:
-                log.write(line)
-                for step in ("reading sources", "writing output"):
-                    if step in line:
-                        book_exec.checkpoint(f"sphinx {step}")
-                if line.startswith("Traceback (most recent call last)"):
-                    shown = shown if in_traceback else False
-                    in_traceback = True
-                    continue
-                if in_traceback:
-                    text = line.rstrip("\n")
-                    if not text or text.startswith((" ", "\t", "The above", "During")):
-                        continue
-                    if EXCEPTION_LINE.match(text):  # the first is the cause
-                        if not shown:
-                            sys.stdout.write(f"{text} (traceback: {where})\n")
-                            problems.append(f"ERROR: {text} (traceback: {where})")
-                        shown = True
-                        continue
-                    in_traceback = False
-                plain = ANSI.sub("", line)
-                if NOISE.match(plain):
-                    continue
-                if PROBLEM.search(plain):
-                    problems.append(plain.rstrip("\n").replace(f"{ROOT}/", ""))
-                sys.stdout.write(line)
-                if "Executing notebook" in line:
-                    by_sphinx.append(line.split(":")[0].strip())
-        except BaseException:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-            raise
-        sys.stdout.flush()
-    SPHINX_GROUP.unlink()
-    return proc.returncode, by_sphinx, problems
+    """The strict Jupyter Book build (``jupyter-book build -W -n --keep-going``), in
+    this process; its exit code, the pages MyST-NB executed itself (none, unless a
+    page is outside this script's execution) and its warnings and errors. An
+    exception is shown as its last line only: its traceback is in ``SPHINX_LOG``."""
+    from jupyter_book.config import get_final_config
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-
-def end_leftover_sphinx() -> None:
-    """End what a build killed with SIGKILL left running: the processes Sphinx
-    forked (a multiprocessing manager of sphinx-sitemap, for one)."""
-    try:
-        group = int(SPHINX_GROUP.read_text())
-    except (OSError, ValueError):
-        return
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    toc = {"external_toc_path": str(ROOT / "_toc.yml"), "latex_individualpages": False}
+    with open(SPHINX_LOG, "w", encoding="utf-8") as log:
+        out = SphinxOutput(log)
         try:
-            fields = stat.read_text().rsplit(") ", 1)[1]
-            cmdline = (stat.parent / "cmdline").read_bytes()
-        except (OSError, ValueError):
-            continue
-        if int(fields.split()[2]) == group and str(ROOT).encode() in cmdline:
-            os.kill(int(stat.parent.name), signal.SIGKILL)
-    SPHINX_GROUP.unlink()
+            config, _ = get_final_config(
+                user_yaml=ROOT / "_config.yml", cli_config=toc, sourcedir=ROOT
+            )
+            config["nitpicky"] = True  # -n
+            args = (ROOT, None, HTML, DOCTREES, "html", config, out, out)
+            # extensions print too (sphinxext-opengraph: NOISE)
+            with patch_docutils(ROOT), docutils_namespace(), redirect_stdout(out):
+                app = Sphinx(*args, warningiserror=True, keep_going=True)
+                app.build(force_all=full)
+            code = app.statuscode
+        except Exception as exc:
+            log.write(traceback.format_exc())
+            where = SPHINX_LOG.relative_to(ROOT)
+            message = f"{type(exc).__name__}: {exc}".splitlines()[-1]
+            say(f"{message} (traceback: {where})")
+            out.problems.append(f"ERROR: {message} (traceback: {where})")
+            code = 1
+    return code, out.by_sphinx, out.problems
 
 
 # --- the whole build ------------------------------------------------------------------
@@ -401,6 +382,10 @@ def check_downloads(chapters: list[Chapter], cache, since: float) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The collector scanned the tens of thousands of objects Sphinx's imports make
+    # about every 700 allocations: a fifth of a prose edit's build. Cycles are
+    # still collected, every 100,000.
+    gc.set_threshold(100_000, 50, 1000)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2, help="chapters at once (2)")
     args = parser.parse_args(argv)
@@ -428,7 +413,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def build(workers: int) -> int:
     started = time.perf_counter()
-    end_leftover_sphinx()
     book_exec.configure_environment(ROOT / "src")
     stamp = book_deps.tree_stamp(ROOT)
     os.environ["BML_TREE_STAMP"] = stamp  # book/_ext/bml_pdf.py: PDFs current?
@@ -501,4 +485,6 @@ def build(workers: int) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    os._exit(code)  # every file is closed: no second of tearing down Sphinx's objects

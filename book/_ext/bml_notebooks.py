@@ -65,7 +65,7 @@ def toc_chapters(root: Path = ROOT) -> list[str]:
 
 def repository_url(root: Path = ROOT) -> str:
     """``repository.url`` of ``_config.yml``, without a trailing slash."""
-    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    config = yaml.load((root / "_config.yml").read_bytes(), yaml.CSafeLoader)
     url = (config.get("repository") or {}).get("url", "")
     if not url.startswith("https://github.com/"):
         raise ValueError(
@@ -166,7 +166,7 @@ def myst_markup(markdown: str) -> list[str]:
 
 def site_url(root: Path = ROOT) -> str:
     """``html.baseurl`` of ``_config.yml``, ending in ``/``."""
-    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    config = yaml.load((root / "_config.yml").read_bytes(), yaml.CSafeLoader)
     url = (config.get("html") or {}).get("baseurl", "")
     if not url.startswith(("https://", "http://")):
         raise ValueError(

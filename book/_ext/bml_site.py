@@ -116,7 +116,7 @@ class key_figure(nodes.General, nodes.Element):
 
 def _front_matter(text: str) -> dict:
     match = re.match(r"^---\n(.*?)\n---\n", text, re.DOTALL)
-    return (yaml.safe_load(match[1]) or {}) if match else {}
+    return (yaml.load(match[1], yaml.CSafeLoader) or {}) if match else {}
 
 
 def chapter_summary(path: Path) -> tuple[str, str]:
@@ -197,16 +197,17 @@ class KeyFigure(SphinxDirective):
 
 
 def fill_key_figures(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Replace each placeholder by a copy of the chapter's first figure image."""
+    """Replace each placeholder by a copy of the chapter's first figure image (kept
+    by ``note_key_figure``: no chapter's doctree is loaded)."""
     for placeholder in list(doctree.findall(key_figure)):
         chapter = placeholder["docname"]
-        image = _first_figure_image(app.env.get_doctree(chapter))
+        image = getattr(app.env, "bml_key_figures", {}).get(chapter)
         if image is None:
             raise ExtensionError(
                 f"{chapter} has no figure to show on its card in {docname}: give the "
                 "chapter a figure (an output with :mystnb: figure: options)"
             )
-        copy = image.deepcopy()
+        copy = nodes.image("", **image)
         copy["classes"] = ["bml-card-figure"]
         copy.attributes.pop("width", None)
         copy.attributes.pop("height", None)
@@ -263,7 +264,7 @@ def note_key_figure(app: Sphinx, doctree: nodes.document) -> None:
     """Remember the image each page's card would show (its first figure)."""
     image = _first_figure_image(doctree)
     figures = app.env.__dict__.setdefault("bml_key_figures", {})
-    figures[app.env.docname] = image.get("uri") if image else None
+    figures[app.env.docname] = image.deepcopy().attributes if image else None
 
 
 def note_key_figures_before(app: Sphinx, env, docnames: list[str]) -> None:
@@ -359,6 +360,35 @@ def stack_panels(app: Sphinx, exception: Exception | None) -> None:
             page.write_text(fixed, encoding="utf-8")
 
 
+# --- the search index of an incremental build ---------------------------------------
+
+
+def keep_index_entries(app: Sphinx, *args) -> list:
+    """The search index of an incremental build as a clean build writes it.
+
+    Sphinx 7.4's ``IndexBuilder.load`` restores the index of the pages this build
+    did not write but not their index entries (the glossary's terms): they are
+    read back here from the index being replaced, in page order. And a word no
+    page has any more is dropped (Sphinx kept it, with no page)."""
+    indexer = getattr(app.builder, "indexer", None)
+    path = Path(app.outdir) / getattr(app.builder, "searchindex_filename", "-")
+    if indexer is None or not path.is_file():
+        return []
+    with open(path, encoding="utf-8") as file:
+        frozen = app.builder.indexer_format.load(file)
+    entries, kept = indexer._index_entries, {}
+    for entry, places in frozen.get("indexentries", {}).items():
+        for page, target, main in places:
+            docname = frozen["docnames"][page]
+            if docname in indexer._titles and docname not in entries:
+                kept.setdefault(docname, []).append((entry, target, main * "main"))
+    indexer._index_entries = dict(sorted((entries | kept).items()))
+    for words in (indexer._mapping, indexer._title_mapping):
+        for word in [word for word, pages in words.items() if not pages]:
+            del words[word]
+    return []
+
+
 # --- the execution report ------------------------------------------------------------
 
 #: MyST-NB's ``{nb-exec-table}`` header, and what the book's table says instead.
@@ -400,6 +430,23 @@ class ExecutionReportWords(SphinxPostTransform):
             if docname in self.env.titles:
                 title = self.env.titles[docname].astext()
                 text.parent.replace(text, nodes.Text(title))
+
+
+def _execution_data(env) -> dict:
+    return {d: m.get("exec_data") for d, m in getattr(env, "nb_metadata", {}).items()}
+
+
+def note_execution_data(app: Sphinx, env, added, changed, removed) -> list:
+    app.bml_execution_data = _execution_data(env)
+    return []
+
+
+def keep_execution_report(app: Sphinx, env) -> list:
+    """MyST-NB writes the execution report again whenever it read a notebook page
+    (a prose edit): only when a chapter's execution data changed, here."""
+    if getattr(app, "bml_execution_data", None) == _execution_data(env):
+        env.nb_new_exec_data = False
+    return []
 
 
 # --- notebook downloads and launch links -------------------------------------------
@@ -578,15 +625,19 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("chapter-cards", ChapterCards)
     app.add_directive("bml-key-figure", KeyFigure)
     app.add_post_transform(ExecutionReportWords)
+    app.connect("env-get-outdated", note_execution_data)
+    app.connect("env-updated", keep_execution_report, priority=400)  # MyST-NB: 500
     app.add_js_file("bml-search.js", loading_method="defer")  # search snippets
     app.connect("env-purge-doc", purge_card_page)
     app.connect("env-merge-info", merge_card_pages)
     app.connect("env-get-outdated", reread_card_pages)
-    app.connect("doctree-read", note_key_figure)
+    app.connect("doctree-read", note_key_figure, priority=900)  # images collected
     app.connect("env-before-read-docs", note_key_figures_before)
     app.connect("env-get-updated", rewrite_card_pages)
     app.connect("doctree-resolved", fill_key_figures)
+    app.connect("html-collect-pages", keep_index_entries)  # before the index is written
     app.connect("html-page-context", tidy_scripts, priority=900)
     app.connect("html-page-context", offer_notebook, priority=500)
     app.connect("html-page-context", write_notebook_and_fix_launch_links, priority=600)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    # 1: the key figures are kept in the environment as attributes, not addresses
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -19,13 +19,15 @@ what pages show of each other changed while reading (``links_signature``: titles
 contents, targets of references, numbers of figures): a prose edit rewrites one page,
 a renamed label or title every page, so a reference it breaks elsewhere still fails
 the build. sphinx-sitemap lists only the pages a build writes: the pages not
-written are added to its list (``complete_sitemap``), which is sorted.
+written are added to its list (``complete_sitemap``), which is sorted, and kept in
+this process (``serial_sitemap_list``).
 """
 
 from __future__ import annotations
 
 import copy
 import html
+import queue
 from urllib.parse import urlparse
 
 from sphinx.application import Sphinx
@@ -128,6 +130,23 @@ def note_written(app: Sphinx, pagename: str, *args) -> None:
     app.bml_written = getattr(app, "bml_written", set()) | {pagename}
 
 
+def serial_sitemap_list(app: Sphinx) -> None:
+    """sphinx-sitemap's ``record_builder_type`` with a plain queue, not one served by
+    a ``multiprocessing.Manager`` process (half a second to start and stop): the
+    pages are written by one process (``parallel_write_safe`` is false here)."""
+    app.env.is_directory_builder = type(app.builder).__name__ == "DirectoryHTMLBuilder"
+    app.sitemap_links = queue.Queue()
+
+
+def replace_sitemap_queue(app: Sphinx, config: Config) -> None:
+    import sphinx_sitemap
+
+    listeners = app.events.listeners["builder-inited"]
+    for i, listener in enumerate(listeners):
+        if listener.handler is sphinx_sitemap.record_builder_type:
+            listeners[i] = listener._replace(handler=serial_sitemap_list)
+
+
 def complete_sitemap(app: Sphinx, exception) -> None:
     """Add the pages this build did not write to sphinx-sitemap's list, sorted."""
     links = getattr(app.env.app, "sitemap_links", None)
@@ -147,6 +166,7 @@ def complete_sitemap(app: Sphinx, exception) -> None:
 def setup(app: Sphinx) -> dict:
     # Before sphinx-notfound-page checks its prefix (default priority 500).
     app.connect("config-inited", derive_urls, priority=400)
+    app.connect("config-inited", replace_sitemap_queue)
     app.connect("env-get-outdated", note_links_before_reading)
     app.connect("env-get-updated", pages_to_write)
     app.connect("html-page-context", note_written)
