@@ -828,3 +828,16 @@ def test_shape_functions_name_their_arguments(shape_explorer):
     )
     with pytest.raises(ValueError, match="runs must hold one copy, got 2"):
         describe_activation_shape(two, line_loss)
+
+
+def test_the_plain_text_of_an_explorer_is_short_and_names_its_default(
+    seeds_explorer, rates
+):
+    # A notebook stores the plain text beside the HTML: every panel in it made the
+    # downloaded chapter 4 notebook 8 MB.
+    for explorer in (seeds_explorer, rates):
+        text = repr(explorer)
+        assert len(text) < 600, len(text)
+        assert explorer.panels[explorer.default].summary in text
+        for control in explorer.controls:
+            assert f"{control.name} ({len(control.values)} values" in text

@@ -207,6 +207,16 @@ class Explorer:
     def _repr_html_(self) -> str:
         return self.to_html()
 
+    def __repr__(self) -> str:
+        """A few lines, not every panel: this is the notebook's plain-text output
+        (the HTML output holds the panels), so a download stays small."""
+        settings = ", ".join(
+            f"{c.name} ({len(c.values)} values, default {c.text(c.default)})"
+            for c in self.controls
+        )
+        summary = self.panels[self.default].summary
+        return f"Explorer {self.label!r}: {settings}.\nDefault setting: {summary}"
+
     @property
     def nbytes(self) -> int:
         """The size of :meth:`to_html` in bytes, what the explorer adds to a page."""
