@@ -74,10 +74,10 @@ bench: $(INSTALLED) $(NODE_INSTALLED)
 chapter: $(INSTALLED)
 	$(BIN)/python scripts/new_chapter.py "$(NUMBER)" "$(NAME)" "$(TITLE)"
 
-# One chapter before a pull request (CONTRIBUTING): `make check CHAPTER=07` runs what
-# `make html` runs (house rules, strict build executing only stale chapters, notebooks/
-# in sync), the tests of the modules the chapter uses, of its solutions and of its
-# claims, then its browser tests. `make test` stays the last step.
+# One chapter before a pull request (CONTRIBUTING): `make check CHAPTER=07` runs the
+# house rules and strict build of `make html` (executing only stale chapters), writes
+# notebooks/ as `make notebooks` does, runs the tests of the modules the chapter uses,
+# of its solutions and of its claims, then its browser tests. `make test` stays last.
 check: $(INSTALLED) $(NODE_INSTALLED)
 	@test -n "$(CHAPTER)" || { echo "usage: make check CHAPTER=07" >&2; exit 2; }
 	$(BIN)/python scripts/check_chapter.py $(CHAPTER)

@@ -1,11 +1,12 @@
 """Check one chapter before a pull request (``make check CHAPTER=NN``).
 
-In order, stopping at the first failure: what ``make html`` runs (the house rules,
-the strict build, which executes only the stale chapters, then ``notebooks/`` in
-sync); the unit tests of the modules the chapter imports or shows
-(``tests/test_<module>.py``), its solutions' and its chapter tests; its browser tests
-(``tests/site -k`` the chapter). ``make test`` remains the last step. Exit status: 0
-passed, 1 no such chapter, otherwise the failing step's status.
+In order, stopping at the first failure: the house rules and the strict build of
+``make html`` (which executes only the stale chapters); ``notebooks/`` written
+again, as ``make notebooks`` does (``make html`` only checks them, so that CI
+catches notebooks nobody committed); the unit tests of the modules the chapter
+imports or shows (``tests/test_<module>.py``), its solutions' and its chapter tests;
+its browser tests (``tests/site -k`` the chapter). ``make test`` remains the last
+step. Exit status: 0 passed, 1 no such chapter, otherwise the failing step's.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ if __name__ == "__main__":
     chapter, started = find_chapter(sys.argv[1]), time.perf_counter()
     run("rules", "scripts/check_chapters.py")
     run("build", "scripts/build.py")
-    run("notebooks", "scripts/check_chapters.py", "--notebooks")
+    run("notebooks", "book/_ext/bml_notebooks.py")  # prints each file it wrote
     tests = [str(p.relative_to(ROOT)) for p in test_files(chapter)]
     run("tests", "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests)
     run("browser", "-m", "pytest", "-q", "tests/site", "-k", chapter.stem)

@@ -10,9 +10,9 @@
 * ``tests/chapters/test_ch11_convolutions.py``;
 * the chapter's line in ``_toc.yml``.
 
-It refuses to overwrite anything. Then: ``make html`` (it stops at the notebooks
-check: the new chapter has none yet), ``make notebooks``, ``make check CHAPTER=11``,
-and replace the placeholders with the chapter.
+It refuses to overwrite anything. Then: ``make check CHAPTER=11`` (it builds the
+book, writes the chapter's notebook and runs its tests), and replace the
+placeholders with the chapter.
 """
 
 from __future__ import annotations
@@ -255,4 +255,4 @@ if __name__ == "__main__":
         print(f"wrote {path.relative_to(ROOT)}")
     number = f"{int(sys.argv[1]):02d}"
     print(f"added book/{number}-{sys.argv[2]} to _toc.yml")
-    print(f"next: make html, make notebooks, then make check CHAPTER={number}")
+    print(f"next: make check CHAPTER={number} (build, notebook, tests)")
