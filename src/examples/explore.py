@@ -864,6 +864,26 @@ _OUTCOME_VERBS = {
 }
 
 
+def _fit_chart(grid, fit_values, X, y, title: str, colour: str, extra=()) -> str:
+    """The parabola's points, x² dotted and a network's curve (the line that varies),
+    plus ``extra`` lines given as ``(xs, ys, colour, dash, legend)``: the top chart
+    of chapters 4 and 6's explorers and the bottom one of chapter 8's."""
+    lines = [(grid, fit_values, colour), (grid, [g * g for g in grid], PALETTE[6])]
+    return svg_chart(
+        _FIT_AXES,
+        lines + [(xs, ys, ink) for xs, ys, ink, _, _ in extra],
+        x_ticks=range(-4, 5, 2),
+        y_ticks=[(v, f"{v:g}") for v in range(0, 31, 10)],
+        x_label="x",
+        y_label="y",
+        title=title,
+        scatter=list(zip(map(float, X), map(float, y), strict=True)),
+        dashes=("", "2 3", *(dash for *_, dash, _ in extra)),
+        legend=("network", "x²", *(name for *_, name in extra)),
+        varying=1,
+    )
+
+
 def _parabola_charts(
     grid, fit_values, X, y, loss, line_loss: float, loss_axes: _Axes, titles
 ) -> tuple[str, str, list[float]]:
@@ -874,19 +894,7 @@ def _parabola_charts(
     epochs = [e for e in LOSS_EPOCHS if e < last] + [last]
     losses = [float(loss[e]) if math.isfinite(loss[e]) else 1e3 for e in epochs]
     end = int(loss_axes.x_range[1])
-    fit = svg_chart(
-        _FIT_AXES,
-        [(grid, fit_values, PALETTE[1]), (grid, [g * g for g in grid], PALETTE[6])],
-        x_ticks=range(-4, 5, 2),
-        y_ticks=[(v, f"{v:g}") for v in range(0, 31, 10)],
-        x_label="x",
-        y_label="y",
-        title=titles[0],
-        scatter=list(zip(map(float, X), map(float, y), strict=True)),
-        dashes=("", "2 3"),
-        legend=("network", "x²"),
-        varying=1,
-    )
+    fit = _fit_chart(grid, fit_values, X, y, titles[0], PALETTE[1])
     chart = svg_chart(
         loss_axes,
         [
@@ -1697,22 +1705,9 @@ def _shape_panel(runs: EnsembleHistory, X, y, line_loss: float) -> Panel:
     grid = NETWORK_GRID
     weight, bias = least_squares_line(X, y)
     ends = (-5.0, 5.0)
-    bottom = svg_chart(
-        _FIT_AXES,
-        [
-            (grid, fit_values, PALETTE[2]),
-            (grid, [g * g for g in grid], PALETTE[6]),
-            (ends, [weight * e + bias for e in ends], _INK),
-        ],
-        x_ticks=range(-4, 5, 2),
-        y_ticks=[(v, f"{v:g}") for v in range(0, 31, 10)],
-        x_label="x",
-        y_label="y",
-        title=shape_titles[1],
-        scatter=list(zip(map(float, X), map(float, y), strict=True)),
-        dashes=("", "2 3", "7 4"),
-        legend=("network", "x²", "best line"),
-        varying=1,
+    best_line = (ends, [weight * e + bias for e in ends], _INK, "7 4", "best line")
+    bottom = _fit_chart(
+        grid, fit_values, X, y, shape_titles[1], PALETTE[2], extra=(best_line,)
     )
     summary = describe_activation_shape(runs, line_loss)
     lines = (
