@@ -33,6 +33,8 @@ CH08 = next((c for c in CHAPTERS if c.endswith("08-activation-functions")), None
 CH10 = next((c for c in CHAPTERS if c.endswith("10-classification")), None)
 CH09 = next((c for c in CHAPTERS if c.endswith("09-training-with-activations")), None)
 PAGE_LIMIT = 2_000_000
+#: Every chapter has an explorer (the names of the constants above).
+EXPLORER_CHAPTERS = [f"CH{n:02d}" for n in range(1, 11)]
 
 pytestmark = pytest.mark.skipif(
     CH01 is None or CH02 is None, reason="chapters 1 and 2 are not in the toc"
@@ -109,7 +111,7 @@ def test_lr_and_momentum_sliders_show_that_run(visits, lr, momentum):
 
 @pytest.mark.parametrize(
     "chapter",
-    ["CH01", "CH02", "CH03", "CH04", "CH05", "CH06", "CH07", "CH08", "CH09", "CH10"],
+    EXPLORER_CHAPTERS,
 )
 def test_every_control_is_labelled_and_the_summary_is_announced(visits, chapter):
     if globals()[chapter] is None:
@@ -128,7 +130,7 @@ def test_every_control_is_labelled_and_the_summary_is_announced(visits, chapter)
 
 @pytest.mark.parametrize(
     "chapter",
-    ["CH01", "CH02", "CH03", "CH04", "CH05", "CH06", "CH07", "CH08", "CH09", "CH10"],
+    EXPLORER_CHAPTERS,
 )
 def test_without_script_and_in_print_the_default_figure_shows(browser, server, chapter):
     if globals()[chapter] is None:
@@ -156,9 +158,7 @@ def test_figure_stays_on_white_in_dark_mode(visits):
     assert background == "rgb(255, 255, 255)"
 
 
-@pytest.mark.parametrize(
-    "chapter", ["CH01", "CH02", "CH04", "CH05", "CH06", "CH07", "CH08", "CH09", "CH10"]
-)
+@pytest.mark.parametrize("chapter", EXPLORER_CHAPTERS)
 def test_page_weight_with_its_explorer_is_within_2_mb(visits, chapter):
     # The book's page budget (tests/site/test_pages.py): HTML, images and data;
     # the explorer's data are in the HTML. Scripts, styles and fonts are shared.
